@@ -1,0 +1,7 @@
+"""Allow ``python -m envbake``."""
+
+import sys
+
+from envbake.cli import main
+
+sys.exit(main())

@@ -1,0 +1,98 @@
+"""Find the key for a command: a file given with a flag, a variable, or a
+file named by a ``*_FILE`` variable (the Docker secrets convention).
+
+Keys are never accepted as argument values, where every user of the
+machine could read them in the process list.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from envbake.errors import KeyMissingError
+
+#: Variables that hold the build-time key, and the file that holds it.
+ENCRYPT_KEY_ENV = "ENVBAKE_ENCRYPT_KEY"
+ENCRYPT_KEY_FILE_ENV = "ENVBAKE_ENCRYPT_KEY_FILE"
+#: Variables that hold the run-time key, and the file that holds it.
+KEY_ENV = "ENVBAKE_KEY"
+KEY_FILE_ENV = "ENVBAKE_KEY_FILE"
+
+
+@dataclass(frozen=True)
+class FoundKey:
+    """A key's text and where it came from, for messages."""
+
+    text: str
+    source: str
+
+
+def find_key(
+    environ: Mapping[str, str],
+    *,
+    key_file: str | None,
+    variables: tuple[str, str],
+) -> FoundKey | None:
+    """Return the key from ``key_file``, else from the variables, else None.
+
+    Args:
+        environ: The environment to read the variables from.
+        key_file: A path given on the command line; ``-`` reads standard
+            input.
+        variables: The name of the variable that holds the key and the
+            name of the variable that holds a path to a file with the key.
+
+    Raises:
+        KeyMissingError: a key file was named but cannot be read.
+    """
+    if key_file is not None:
+        return FoundKey(_read_key_file(key_file, "--key-file"), _describe(key_file))
+    value_name, file_name = variables
+    value = environ.get(value_name)
+    if value:
+        return FoundKey(value, value_name)
+    path = environ.get(file_name)
+    if path:
+        return FoundKey(_read_key_file(path, file_name), f"the key file in {file_name}")
+    return None
+
+
+def require_key(
+    environ: Mapping[str, str],
+    *,
+    key_file: str | None,
+    variables: tuple[str, str],
+    hint: str,
+) -> FoundKey:
+    """Like :func:`find_key`, but raise :class:`KeyMissingError` if none is set."""
+    found = find_key(environ, key_file=key_file, variables=variables)
+    if found is None:
+        value_name, file_name = variables
+        raise KeyMissingError(f"no key: {value_name} and {file_name} are not set", hint)
+    return found
+
+
+def _describe(key_file: str) -> str:
+    return (
+        "the key on standard input" if key_file == "-" else f"the key file {key_file}"
+    )
+
+
+def _read_key_file(path: str, origin: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise KeyMissingError(
+            f"no key: the key file {path} (from {origin}) does not exist",
+            "mount the key file there, or set the key variable instead",
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise KeyMissingError(
+            f"no key: cannot read the key file {path} (from {origin}): {reason}"
+        ) from None

@@ -1,0 +1,258 @@
+"""envbake's own v2 format: the header and the ``siv`` mode.
+
+A v2 file is one line of ASCII text and a newline::
+
+    envbake:v2:<mode>:<key-id>:<environment>:<payload>
+
+The header is everything up to and including the colon before the
+payload. In ``siv`` mode the payload is base64url (no padding) of a flag
+byte, an optional 16-byte nonce, and the AES-256-SIV (RFC 5297) encryption
+of the compressed JSON plaintext, with the header as associated data. So
+no field of the header can change without the file failing to open, while
+the key id and environment stay readable without the key.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import os
+import re
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from envbake import keys
+from envbake.errors import (
+    DamagedFileError,
+    InputError,
+    UnsupportedFormatError,
+    WrongKeyError,
+)
+
+MAGIC = "envbake"
+VERSION = "v2"
+MODES = ("siv", "age")
+NONCE_SIZE = 16
+FLAG_DETERMINISTIC = 0
+FLAG_NONCE = 1
+
+ENVIRONMENT_NAME = re.compile(r"[A-Za-z0-9._-]*")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")
+
+DAMAGED_HINT = (
+    "copy the file again from the image or the build output, or seal it again"
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    """The readable fields of a v2 file, before anything is verified."""
+
+    mode: str
+    key_field: str
+    environment: str
+    header_text: str
+    payload_text: str
+
+
+def is_v2(text: str) -> bool:
+    """Return whether ``text`` claims to be an envbake file of any version."""
+    return text.startswith(MAGIC + ":")
+
+
+def parse_header(text: str, *, source: str) -> Header:
+    """Split v2 file text into its fields, checking their syntax only.
+
+    Raises:
+        UnsupportedFormatError: another version or an unknown mode.
+        DamagedFileError: the text does not have the v2 shape.
+    """
+    body = text[:-1] if text.endswith("\n") else text
+    fields = body.split(":")
+    if len(fields) >= 2 and fields[1] != VERSION:
+        raise UnsupportedFormatError(
+            f"{source} is an envbake file of version {fields[1]!r}, which this "
+            "envbake does not read",
+            "upgrade envbake",
+        )
+    if len(fields) != 6:
+        raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
+    _, _, mode, key_field, environment, payload = fields
+    if mode not in MODES:
+        raise UnsupportedFormatError(
+            f"{source} uses the mode {mode!r}, which this envbake does not read",
+            "upgrade envbake",
+        )
+    if not ENVIRONMENT_NAME.fullmatch(environment) or not _PAYLOAD.fullmatch(payload):
+        raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
+    header_text = body[: len(body) - len(payload)]
+    return Header(mode, key_field, environment, header_text, payload)
+
+
+def build_header(mode: str, key_field: str, environment: str) -> str:
+    """Return the header text that precedes the payload."""
+    check_environment_name(environment)
+    return f"{MAGIC}:{VERSION}:{mode}:{key_field}:{environment}:"
+
+
+def check_environment_name(environment: str) -> None:
+    """Raise :class:`InputError` unless ``environment`` is a valid name."""
+    if not ENVIRONMENT_NAME.fullmatch(environment):
+        raise InputError(
+            f"invalid environment name {environment!r}",
+            "use only letters, digits, '.', '_' and '-'",
+        )
+
+
+def encode_payload(payload: bytes) -> str:
+    """Encode payload bytes as base64url without padding."""
+    return (
+        binascii.b2a_base64(payload, newline=False)
+        .decode("ascii")
+        .translate(_TO_URLSAFE)
+        .rstrip("=")
+    )
+
+
+_TO_URLSAFE = str.maketrans("+/", "-_")
+_FROM_URLSAFE = str.maketrans("-_", "+/")
+
+
+def decode_payload(text: str, *, source: str) -> bytes:
+    """Decode base64url payload text, accepting only its canonical form.
+
+    A payload whose unused trailing bits are not zero decodes to the same
+    bytes as the canonical one, so it is treated as a modified file.
+    """
+    try:
+        payload = binascii.a2b_base64(
+            text.translate(_FROM_URLSAFE) + "=" * (-len(text) % 4)
+        )
+    except binascii.Error:
+        raise DamagedFileError(
+            f"{source} is truncated or modified", DAMAGED_HINT
+        ) from None
+    if encode_payload(payload) != text:
+        raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
+    return payload
+
+
+def plaintext_document(
+    variables: Mapping[str, str], *, mode: str, environment: str
+) -> bytes:
+    """Serialise and compress the plaintext of a v2 file.
+
+    Keys are sorted, so the same variables give the same bytes whatever
+    order the inputs listed them in.
+    """
+    document = {"environment": environment, "mode": mode, "variables": dict(variables)}
+    text = json.dumps(
+        document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+    return zlib.compress(text.encode("utf-8"))
+
+
+def read_plaintext(
+    compressed: bytes, *, header: Header, max_size: int, source: str
+) -> dict[str, str]:
+    """Decompress and check an authenticated plaintext.
+
+    The mode and environment repeated inside must equal the header's.
+
+    Raises:
+        DamagedFileError: the plaintext is not what envbake writes, or it
+            decompresses to more than ``max_size`` bytes.
+    """
+    decompressor = zlib.decompressobj()
+    try:
+        text = decompressor.decompress(compressed, max_size + 1)
+    except zlib.error:
+        raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT) from None
+    if len(text) > max_size or decompressor.unconsumed_tail:
+        raise DamagedFileError(
+            f"{source} decompresses to more than the limit of {max_size} bytes",
+            "raise the limit with --max-size if the file is trusted",
+        )
+    if not decompressor.eof or decompressor.unused_data:
+        raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT)
+    try:
+        document: Any = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT) from None
+    if (
+        not isinstance(document, dict)
+        or document.get("mode") != header.mode
+        or document.get("environment") != header.environment
+        or not isinstance(document.get("variables"), dict)
+        or not all(isinstance(v, str) for v in document["variables"].values())
+    ):
+        raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT)
+    variables: dict[str, str] = document["variables"]
+    return variables
+
+
+def seal_siv(
+    variables: Mapping[str, str],
+    key: bytes,
+    *,
+    environment: str,
+    random_nonce: bool = False,
+) -> str:
+    """Encrypt ``variables`` in ``siv`` mode and return the file text."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    header = build_header("siv", keys.key_id(key), environment)
+    plaintext = plaintext_document(variables, mode="siv", environment=environment)
+    cipher = AESSIV(keys.derive(key, keys.SIV_KEY_INFO, 64))
+    associated = [header.encode("ascii")]
+    if random_nonce:
+        nonce = os.urandom(NONCE_SIZE)
+        associated.append(nonce)
+        payload = bytes([FLAG_NONCE]) + nonce + cipher.encrypt(plaintext, associated)
+    else:
+        payload = bytes([FLAG_DETERMINISTIC]) + cipher.encrypt(plaintext, associated)
+    return header + encode_payload(payload) + "\n"
+
+
+def open_siv(
+    header: Header, key: bytes, *, max_size: int, source: str, key_source: str
+) -> dict[str, str]:
+    """Verify and decrypt a ``siv`` mode file.
+
+    Raises:
+        WrongKeyError: the key's id is not the one in the header.
+        DamagedFileError: any later check failed.
+    """
+    given_id = keys.key_id(key)
+    if not _KEY_ID.fullmatch(header.key_field):
+        raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
+    if given_id != header.key_field:
+        raise WrongKeyError(
+            f"wrong key: {source} needs key {header.key_field}; "
+            f"{key_source} is key {given_id}",
+            "give the key this file was sealed with",
+        )
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    payload = decode_payload(header.payload_text, source=source)
+    associated = [header.header_text.encode("ascii")]
+    if payload[:1] == bytes([FLAG_NONCE]) and len(payload) > 1 + NONCE_SIZE:
+        associated.append(payload[1 : 1 + NONCE_SIZE])
+        ciphertext = payload[1 + NONCE_SIZE :]
+    elif payload[:1] == bytes([FLAG_DETERMINISTIC]):
+        ciphertext = payload[1:]
+    else:
+        raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
+    cipher = AESSIV(keys.derive(key, keys.SIV_KEY_INFO, 64))
+    try:
+        compressed = cipher.decrypt(ciphertext, associated)
+    except (InvalidTag, ValueError):
+        raise DamagedFileError(
+            f"{source} was modified or truncated: it fails authentication",
+            DAMAGED_HINT,
+        ) from None
+    return read_plaintext(compressed, header=header, max_size=max_size, source=source)

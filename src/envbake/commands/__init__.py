@@ -1,0 +1,1 @@
+"""One module per ``envbake`` command, each with ``add_parser`` and ``main``."""

@@ -1,0 +1,95 @@
+"""Arguments and steps that several commands share."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+
+from envbake import _keysource, loader, sealed
+
+RUN_KEY_VARIABLES = (_keysource.KEY_ENV, _keysource.KEY_FILE_ENV)
+BUILD_KEY_VARIABLES = (_keysource.ENCRYPT_KEY_ENV, _keysource.ENCRYPT_KEY_FILE_ENV)
+#: Every variable that can hold key material; none reaches a command.
+KEY_VARIABLES = (*RUN_KEY_VARIABLES, *BUILD_KEY_VARIABLES)
+
+RUN_KEY_HINT = (
+    f"set {_keysource.KEY_ENV} to the key, or {_keysource.KEY_FILE_ENV} to a file "
+    "holding it; for local development without encryption set ENVBAKE_DISABLE=true"
+)
+BUILD_KEY_HINT = (
+    f"set {_keysource.ENCRYPT_KEY_ENV} (make a key with: envbake keygen), or "
+    f"{_keysource.ENCRYPT_KEY_FILE_ENV} or --key-file to a file holding it"
+)
+
+
+def add_run_key_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--key-file`` and ``--max-size`` for commands that open files."""
+    parser.add_argument(
+        "--key-file",
+        metavar="PATH",
+        help=(
+            "read the key from PATH ('-' for standard input); default: "
+            f"${_keysource.KEY_ENV}, or the file named by ${_keysource.KEY_FILE_ENV}"
+        ),
+    )
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        default=sealed.DEFAULT_MAX_SIZE,
+        metavar="BYTES",
+        help="the largest decompressed plaintext to accept (default: 64 MiB)",
+    )
+
+
+def add_build_key_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--key-file`` for commands that seal with the build key."""
+    parser.add_argument(
+        "--key-file",
+        metavar="PATH",
+        help=(
+            "read the key from PATH ('-' for standard input); default: "
+            f"${_keysource.ENCRYPT_KEY_ENV}, or the file named by "
+            f"${_keysource.ENCRYPT_KEY_FILE_ENV}"
+        ),
+    )
+
+
+def add_file_argument(parser: argparse.ArgumentParser) -> None:
+    """Add the optional sealed FILE argument."""
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help=f"the sealed file (default: ${loader.FILE_ENV}, else {loader.DEFAULT_FILE})",
+    )
+
+
+def open_with_run_key(
+    path: str | None,
+    *,
+    key_file: str | None,
+    max_size: int = sealed.DEFAULT_MAX_SIZE,
+    expected_environment: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[str, sealed.Opened]:
+    """Open a sealed file with the run-time key.
+
+    Returns:
+        The file's path and its opened content.
+    """
+    source = os.environ if environ is None else environ
+    file_path = path or source.get(loader.FILE_ENV) or loader.DEFAULT_FILE
+    found = _keysource.require_key(
+        source, key_file=key_file, variables=RUN_KEY_VARIABLES, hint=RUN_KEY_HINT
+    )
+    text = sealed.read_sealed_file(file_path)
+    opened = sealed.open_text(
+        text,
+        found.text,
+        max_size=max_size,
+        expected_environment=expected_environment,
+        source=file_path,
+        key_source=found.source,
+    )
+    return file_path, opened

@@ -1,0 +1,83 @@
+"""Symmetric keys of the v2 format: parsing, key ids and generation.
+
+A key is 32 random bytes, written as base64 (standard or URL-safe alphabet,
+with or without padding) or as 64 hexadecimal digits. Everything the v2
+format needs is derived from those bytes with HKDF-SHA256 under labels of
+envbake's own, so the key id shown to users reveals nothing about the key
+and the cipher key is never the same bytes as anything else.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import re
+
+from envbake.errors import InvalidKeyError
+
+KEY_SIZE = 32
+KEY_ID_INFO = b"envbake v2 key id"
+SIV_KEY_INFO = b"envbake v2 aes-siv key"
+
+_HEX_KEY = re.compile(r"[0-9a-fA-F]{64}")
+_BASE64_KEY = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]={0,1}")
+_BASE64URL_KEY = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]={0,1}")
+
+KEYGEN_HINT = "make one with: envbake keygen"
+
+
+def generate_key() -> str:
+    """Return a new random key as standard padded base64 (44 characters)."""
+    return binascii.b2a_base64(os.urandom(KEY_SIZE), newline=False).decode("ascii")
+
+
+def parse_key(text: str, *, source: str = "the key") -> bytes:
+    """Decode a key's text into its 32 bytes.
+
+    Surrounding white space (such as the newline at the end of a key file)
+    is ignored. Pass phrases and keys of another length are rejected: v2
+    keys must be random, so a weak pass phrase cannot be guessed quickly.
+
+    Args:
+        text: The key as base64, base64url or 64 hex digits.
+        source: Where the key came from, for the error message.
+
+    Raises:
+        InvalidKeyError: ``text`` is not such a key.
+    """
+    stripped = text.strip()
+    if _HEX_KEY.fullmatch(stripped):
+        return bytes.fromhex(stripped)
+    if _BASE64_KEY.fullmatch(stripped):
+        return binascii.a2b_base64(_pad(stripped))
+    if _BASE64URL_KEY.fullmatch(stripped):
+        standard = stripped.replace("-", "+").replace("_", "/")
+        return binascii.a2b_base64(_pad(standard))
+    if stripped.startswith("AGE-SECRET-KEY-"):
+        raise InvalidKeyError(
+            f"{source} is an age identity, but this file is sealed with a "
+            "symmetric key",
+            "give the symmetric key the file was sealed with",
+        )
+    raise InvalidKeyError(
+        f"{source} is not a valid envbake key: expected 32 bytes as base64 "
+        "(44 characters) or as 64 hex digits",
+        KEYGEN_HINT,
+    )
+
+
+def _pad(text: str) -> str:
+    return text + "=" * (-len(text) % 4)
+
+
+def derive(key: bytes, info: bytes, length: int) -> bytes:
+    """Derive ``length`` bytes from ``key`` with HKDF-SHA256 and label ``info``."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(hashes.SHA256(), length, salt=None, info=info).derive(key)
+
+
+def key_id(key: bytes) -> str:
+    """Return the 16-hex-digit id of ``key``: not secret, safe to print."""
+    return derive(key, KEY_ID_INFO, 8).hex()

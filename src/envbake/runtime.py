@@ -1,0 +1,133 @@
+"""Start a command with a decrypted environment: merge, check, exec."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+
+from envbake.errors import (
+    EXIT_COMMAND_NOT_FOUND,
+    EXIT_NOT_EXECUTABLE,
+    CommandError,
+    EnvironmentTooLargeError,
+)
+
+#: Linux rejects any one argument or ``NAME=value`` string longer than
+#: this, NUL included (MAX_ARG_STRLEN, 32 pages of 4 KiB; see execve(2)).
+MAX_ARG_STRLEN = 131072
+#: Linux caps argument and environment space at 3/4 of the 8 MiB default
+#: stack limit, whatever the stack limit is raised to (fs/exec.c).
+_KERNEL_ARG_CAP = 6 * 1024 * 1024
+_POINTER_SIZE = 8
+
+
+def merge_environment(
+    inherited: Mapping[str, str],
+    variables: Mapping[str, str],
+    *,
+    override: bool,
+    remove: Iterable[str] = (),
+) -> dict[str, str]:
+    """Return the environment a command starts with.
+
+    Inherited variables win over ``variables`` unless ``override`` is set.
+    The names in ``remove`` (the key variables) are dropped from the
+    result whichever side set them.
+    """
+    merged = {**inherited, **variables} if override else {**variables, **inherited}
+    for name in remove:
+        merged.pop(name, None)
+    return merged
+
+
+def argument_space_limit() -> int:
+    """Return the bytes the kernel allows for arguments and environment."""
+    try:
+        limit = os.sysconf("SC_ARG_MAX")
+    except (ValueError, OSError):
+        limit = MAX_ARG_STRLEN
+    return min(limit, _KERNEL_ARG_CAP) if limit > 0 else _KERNEL_ARG_CAP
+
+
+def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None:
+    """Raise before exec if the kernel would reject the environment (E2BIG).
+
+    Raises:
+        InputError: a name or value cannot be in a process environment.
+        EnvironmentTooLargeError: a variable is longer than the kernel's
+            limit for one string, or all of them together exceed the limit
+            for the whole, with the sizes and the largest variables named.
+    """
+    from envbake.sealed import check_variables
+
+    check_variables(environment)
+    total = 0
+    for name, value in environment.items():
+        size = _encoded_size(name) + 1 + _encoded_size(value) + 1
+        if size > MAX_ARG_STRLEN:
+            raise EnvironmentTooLargeError(
+                f"the environment is too large to start a command: {name} is "
+                f"{size} bytes as NAME=value, over the kernel's limit of "
+                f"{MAX_ARG_STRLEN} bytes for one variable",
+                "put large values in a file and pass its path in the variable",
+            )
+        total += size + _POINTER_SIZE
+    for argument in argv:
+        total += _encoded_size(argument) + 1 + _POINTER_SIZE
+    limit = argument_space_limit()
+    if total > limit:
+        largest = sorted(
+            environment, key=lambda name: len(environment[name]), reverse=True
+        )[:3]
+        raise EnvironmentTooLargeError(
+            f"the environment is too large to start a command: {total} bytes "
+            f"for {len(environment)} variables and the arguments, over the "
+            f"kernel's limit of {limit} bytes (largest: {', '.join(largest)})",
+            "put large values in files, or raise the stack limit (ulimit -s)",
+        )
+
+
+def _encoded_size(text: str) -> int:
+    return len(os.fsencode(text))
+
+
+def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
+    """Replace this process with ``argv``; return only by raising.
+
+    The command is looked up in the new environment's ``PATH``, as
+    ``execvpe`` does.
+
+    Raises:
+        CommandError: the command was not found (exit status 127) or
+            could not be executed (126), as shells report them.
+        EnvironmentTooLargeError: the kernel rejected the size.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    program = argv[0]
+    try:
+        os.execvpe(program, list(argv), dict(environment))
+    except FileNotFoundError:
+        raise CommandError(
+            f"command not found: {program}",
+            "check the command's name and the PATH",
+            exit_status=EXIT_COMMAND_NOT_FOUND,
+        ) from None
+    except PermissionError:
+        raise CommandError(
+            f"cannot execute {program}: permission denied",
+            "make the file executable",
+            exit_status=EXIT_NOT_EXECUTABLE,
+        ) from None
+    except OSError as error:
+        if error.errno == errno.E2BIG:
+            raise EnvironmentTooLargeError(
+                "the kernel rejected the environment as too large (E2BIG)",
+                "put large values in files",
+            ) from None
+        raise CommandError(
+            f"cannot execute {program}: {error.strerror}",
+            exit_status=EXIT_NOT_EXECUTABLE,
+        ) from None

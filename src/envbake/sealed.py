@@ -1,0 +1,224 @@
+"""Seal variables into file text and open it again, in every format.
+
+This module is the stable entry point to the formats: it picks v1 or v2
+from the text, checks keys and variable names, and turns every failure into
+an :mod:`envbake.errors` exception. Cryptography is imported only when a
+function needs it, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from envbake import _v1, _v2, keys
+from envbake.errors import (
+    DamagedFileError,
+    EnvironmentMismatchError,
+    InputError,
+    SealedFileNotFoundError,
+    UnsupportedFormatError,
+)
+
+#: Default limit on a decompressed plaintext, in bytes. A hostile file
+#: cannot make envbake allocate more than this.
+DEFAULT_MAX_SIZE = 64 * 1024 * 1024
+
+FORMATS = ("v2", "v1")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The variables of an opened file and what its header said.
+
+    Attributes:
+        variables: The variables, in the order the file stores them.
+        format: ``"v2"`` or ``"v1"``.
+        mode: ``"siv"`` or ``"age"`` for v2 files, ``"v1"`` for v1 files.
+        key_id: The v2 key id, or ``None`` for other modes.
+        environment: The environment the file was sealed for, or ``None``
+            for v1 files, which do not record one.
+    """
+
+    variables: dict[str, str]
+    format: str
+    mode: str
+    key_id: str | None
+    environment: str | None
+
+    def describe(self) -> str:
+        """Return a short description such as ``v2, key 3f9a...``."""
+        if self.key_id:
+            return f"{self.format}, key {self.key_id}"
+        if self.format == "v2":
+            return f"{self.format}, {self.mode}"
+        return self.format
+
+
+def check_variables(variables: Mapping[str, str]) -> None:
+    """Check that every name and value can be put in a process environment.
+
+    Names must be non-empty and contain no ``=`` or NUL; values must be
+    strings without NUL. Errors name the variable, never its value.
+
+    Raises:
+        InputError: a name or value is invalid.
+    """
+    for name, value in variables.items():
+        if not isinstance(name, str) or not name or "=" in name or "\0" in name:
+            raise InputError(
+                f"invalid variable name {name!r}",
+                "names must be non-empty and contain no '=' or NUL character",
+            )
+        if not isinstance(value, str):
+            raise InputError(f"the value of {name} is not a string")
+        if "\0" in value:
+            raise InputError(
+                f"the value of {name} contains a NUL character, which a process "
+                "environment cannot carry",
+            )
+
+
+def seal(
+    variables: Mapping[str, str],
+    key: str | bytes,
+    *,
+    environment: str = "",
+    format: str = "v2",
+    random_nonce: bool = False,
+) -> str:
+    """Encrypt ``variables`` and return the text of a sealed file.
+
+    Args:
+        variables: The names and values to seal.
+        key: For v2, the key's text (see :func:`envbake.keys.parse_key`) or
+            its 32 bytes. For v1, the key string as the Node.js
+            implementation took it (any text).
+        environment: The environment's name, recorded in the v2 header.
+        format: ``"v2"`` (the default) or ``"v1"``.
+        random_nonce: For v2, add a random nonce, so that sealing the same
+            variables twice gives different files.
+
+    Raises:
+        InputError: invalid variables, key text or environment name.
+    """
+    check_variables(variables)
+    if format == "v1":
+        if isinstance(key, bytes):
+            raise InputError("a v1 key must be given as text")
+        return _v1.seal(variables, key)
+    if format != "v2":
+        raise InputError(f"unknown format {format!r}", "use v2 or v1")
+    key_bytes = key if isinstance(key, bytes) else keys.parse_key(key)
+    if len(key_bytes) != keys.KEY_SIZE:
+        raise InputError(f"a key must be {keys.KEY_SIZE} bytes")
+    return _v2.seal_siv(
+        variables, key_bytes, environment=environment, random_nonce=random_nonce
+    )
+
+
+def open_text(
+    text: str,
+    key: str | bytes,
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    expected_environment: str | None = None,
+    source: str = "the file",
+    key_source: str = "the key given",
+) -> Opened:
+    """Verify and decrypt the text of a sealed file.
+
+    Args:
+        text: The whole file.
+        key: The key's text, or for v2 its 32 bytes.
+        max_size: The limit on the decompressed plaintext, in bytes.
+        expected_environment: If given, a file sealed for another
+            environment is rejected.
+        source: How to name the file in messages.
+        key_source: How to name the key in messages (such as the variable
+            it came from).
+
+    Raises:
+        WrongKeyError: the key does not open the file.
+        DamagedFileError: the file is modified, truncated or damaged.
+        UnsupportedFormatError: the file's version or mode is not known.
+        EnvironmentMismatchError: the file was sealed for another
+            environment than ``expected_environment``.
+        InputError: the key's text is invalid.
+
+    Opening does not check names and values against what a process
+    environment can carry (v1 files may hold NUL characters); starting a
+    command does, in :func:`envbake.runtime.check_exec_size`.
+    """
+    if _v2.is_v2(text):
+        opened = _open_v2(text, key, max_size, source, key_source)
+    elif ":" in text[:16]:
+        # v1 files are base64 and never contain a colon near the start, so
+        # this is an envbake header whose first field was changed.
+        raise DamagedFileError(f"{source} is truncated or modified", _v2.DAMAGED_HINT)
+    else:
+        if isinstance(key, bytes):
+            raise InputError("a v1 key must be given as text")
+        variables = _v1.open_blob(text, key, max_size=max_size, source=source)
+        opened = Opened(variables, "v1", "v1", None, None)
+    if expected_environment is not None:
+        check_environment(opened, expected_environment, source=source)
+    return opened
+
+
+def _open_v2(
+    text: str, key: str | bytes, max_size: int, source: str, key_source: str
+) -> Opened:
+    header = _v2.parse_header(text, source=source)
+    if header.mode != "siv":
+        raise UnsupportedFormatError(
+            f"{source} is sealed in {header.mode} mode, which this envbake cannot open",
+            "upgrade envbake",
+        )
+    key_bytes = (
+        key if isinstance(key, bytes) else keys.parse_key(key, source=key_source)
+    )
+    variables = _v2.open_siv(
+        header, key_bytes, max_size=max_size, source=source, key_source=key_source
+    )
+    return Opened(variables, "v2", "siv", header.key_field, header.environment)
+
+
+def check_environment(opened: Opened, expected: str, *, source: str) -> None:
+    """Raise :class:`EnvironmentMismatchError` unless ``opened`` is for ``expected``."""
+    if opened.environment is None:
+        raise EnvironmentMismatchError(
+            f"{source} is a v1 file, which records no environment, but "
+            f"environment {expected!r} was expected",
+            "rotate the file to v2, or do not set an expected environment",
+        )
+    if opened.environment != expected:
+        raise EnvironmentMismatchError(
+            f"{source} was sealed for environment {opened.environment!r}, "
+            f"not {expected!r}",
+            "deploy the image built for this environment",
+        )
+
+
+def read_sealed_file(path: str) -> str:
+    """Read a sealed file's text.
+
+    Raises:
+        SealedFileNotFoundError: the file does not exist or cannot be read.
+        DamagedFileError: the file is not text.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise SealedFileNotFoundError(
+            f"{path} not found",
+            "give the sealed file's path, or set ENVBAKE_FILE",
+        ) from None
+    except OSError as error:
+        raise SealedFileNotFoundError(
+            f"cannot read {path}: {error.strerror}",
+        ) from None
+    # A v1 file is read as Node.js read it: UTF-8, undecodable bytes
+    # replaced, which its base64 decoder then skips.
+    return data.decode("utf-8", "replace")

@@ -1,0 +1,61 @@
+"""Fixtures shared by the test modules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+#: The conformance vectors and input cases live outside the repository;
+#: ENVBAKE_SHARED_DIR points elsewhere if they are not beside it.
+SHARED = Path(os.environ.get("ENVBAKE_SHARED_DIR", REPOSITORY.parent / "shared"))
+
+#: Fixed test keys: never used outside tests.
+TEST_KEY = "+vG2poVpPjn9sgkddDqxsC+9VSBMNPBP/vROmt5AGC4="
+OTHER_KEY = "sUzyZLfiOBN5QPiqzHdv4a/CYNGN7Ptj+rl6v0lELME="
+
+
+def shared_path(*parts: str) -> Path:
+    """Return a path under the shared folder, failing if it is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(
+            f"{path} is missing: set ENVBAKE_SHARED_DIR to the folder with vectors/ and cases/"
+        )
+    return path
+
+
+def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return a minimal environment without any ENVBAKE_ variable."""
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("ENVBAKE_") and name not in ("SOURCE_DATE_EPOCH",)
+    }
+    environ.update(extra or {})
+    return environ
+
+
+def run_envbake(
+    *arguments: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    input: str | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run the envbake command line in a new process and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "envbake", *arguments],
+        env=clean_environ(env),
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
