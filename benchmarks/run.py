@@ -103,7 +103,8 @@ class Bench:
         return env
 
     def make_size(self, name: str, variables: dict[str, str]) -> Size:
-        folder = self.cache / "data" / name
+        # No commas in paths: dotenvx reads a comma in -f as a list of files.
+        folder = self.cache / "data" / name.replace(",", "").replace(" ", "")
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
@@ -264,6 +265,14 @@ class Bench:
             _, status, stderr = measure.run_once(command, out.name)
             return status, out.read(), stderr
 
+    def _succeeded(self, command: Command, size: Size, status: int,
+                   stderr: str) -> bool:
+        if status == 0:
+            return True
+        self.errors.append(f"{command.label} at {size.name}: exit status "
+                           f"{status}: {measure.first_line(stderr)}")
+        return False
+
     def _compare(self, label: str, size: Size, got: dict[str, str]) -> bool:
         missing = [n for n in size.variables if n not in got]
         wrong = [n for n in size.variables if n in got
@@ -283,10 +292,7 @@ class Bench:
         for command in commands:
             dump = self._with_command(command, [self.env_path, "-0"])
             status, output, stderr = self._output_of(dump)
-            if status != 0:
-                self.errors.append(f"{command.label} at {size.name}: exit "
-                                   f"status {status}: "
-                                   f"{measure.first_line(stderr)}")
+            if not self._succeeded(command, size, status, stderr):
                 continue
             pairs = (item.split("=", 1) for item in output.split("\0") if item)
             if self._compare(command.label, size, dict(pairs)):
@@ -306,10 +312,7 @@ class Bench:
         good = []
         for command in commands:
             status, output, stderr = self._output_of(command)
-            if status != 0:
-                self.errors.append(f"{command.label} at {size.name}: exit "
-                                   f"status {status}: "
-                                   f"{measure.first_line(stderr)}")
+            if not self._succeeded(command, size, status, stderr):
                 continue
             try:
                 got = json.loads(output)
@@ -333,10 +336,7 @@ class Bench:
         good = []
         for command in commands:
             status, _, stderr = self._output_of(command)
-            if status != 0:
-                self.errors.append(f"{command.label} at {size.name}: exit "
-                                   f"status {status}: "
-                                   f"{measure.first_line(stderr)}")
+            if not self._succeeded(command, size, status, stderr):
                 continue
             output = Path(command.argv[command.argv.index("-o") + 1]
                           if "-o" in command.argv else
@@ -573,9 +573,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="unmeasured runs first (default 3)")
     parser.add_argument("--memory-runs", type=int, default=None,
                         help="runs under GNU time for peak memory (default 3)")
-    parser.add_argument("--budget-seconds", type=float, default=60.0,
+    parser.add_argument("--budget-seconds", type=float, default=None,
                         help="time a slow command may take per group; it "
-                        "gets fewer runs (default 60)")
+                        "gets fewer runs (default 60, 5 with --quick)")
     parser.add_argument("--max-run-seconds", type=float, default=60.0,
                         help="skip a tool whose estimated single run is "
                         "longer (default 60)")
@@ -597,6 +597,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         1 if quick else 3)
     args.memory_runs = args.memory_runs if args.memory_runs is not None else (
         1 if quick else 3)
+    args.budget_seconds = args.budget_seconds or (5.0 if quick else 60.0)
     return args
 
 
