@@ -298,7 +298,8 @@ def test_each_failure_kind_has_its_exit_status(
         assert lines, name
         assert lines[-1].startswith("envbake: ") or name == "usage", (name, lines)
         assert "Traceback" not in result.stderr, name
-        assert TEST_KEY not in result.stderr and OTHER_KEY not in result.stderr, name
+        assert TEST_KEY not in result.stderr, name
+        assert OTHER_KEY not in result.stderr, name
         for value in secret_values:
             assert value not in result.stderr, name
 

@@ -77,6 +77,7 @@ def main(options: argparse.Namespace) -> int:
         hint=_common.BUILD_KEY_HINT,
     )
     variables = drop_key_variables(variables, found.text)
+
     text = sealed.seal(
         variables,
         found.text,
@@ -86,6 +87,7 @@ def main(options: argparse.Namespace) -> int:
     )
     data = text.encode("ascii")
     _atomic.write_atomic(options.output, data, mode=0o644)
+
     info = metadata(
         data, variables=variables, environment=options.environment, text=text
     )
@@ -94,6 +96,7 @@ def main(options: argparse.Namespace) -> int:
         (json.dumps(info, indent=2) + "\n").encode("utf-8"),
         mode=0o644,
     )
+
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
     described = (
         f"{info['format']}, key {info['key_id']}"
