@@ -18,35 +18,118 @@ import random
 import string
 
 SERVICES = [
-    "API", "APP", "AUTH", "BILLING", "CACHE", "CDN", "CHECKOUT", "CRM",
-    "EMAIL", "EVENTS", "FEED", "GATEWAY", "INVENTORY", "LEDGER", "MEDIA",
-    "METRICS", "NOTIFY", "ORDERS", "PAYMENTS", "PROFILE", "SEARCH",
-    "SESSION", "SHIPPING", "STORAGE", "USERS", "WEBHOOK", "WORKER",
+    "API",
+    "APP",
+    "AUTH",
+    "BILLING",
+    "CACHE",
+    "CDN",
+    "CHECKOUT",
+    "CRM",
+    "EMAIL",
+    "EVENTS",
+    "FEED",
+    "GATEWAY",
+    "INVENTORY",
+    "LEDGER",
+    "MEDIA",
+    "METRICS",
+    "NOTIFY",
+    "ORDERS",
+    "PAYMENTS",
+    "PROFILE",
+    "SEARCH",
+    "SESSION",
+    "SHIPPING",
+    "STORAGE",
+    "USERS",
+    "WEBHOOK",
+    "WORKER",
 ]
 VENDORS = [
-    "AWS", "AZURE", "CLOUDFLARE", "DATADOG", "GCP", "GITHUB", "OPENAI",
-    "POSTHOG", "SENDGRID", "SENTRY", "SLACK", "STRIPE", "TWILIO",
+    "AWS",
+    "AZURE",
+    "CLOUDFLARE",
+    "DATADOG",
+    "GCP",
+    "GITHUB",
+    "OPENAI",
+    "POSTHOG",
+    "SENDGRID",
+    "SENTRY",
+    "SLACK",
+    "STRIPE",
+    "TWILIO",
 ]
 RESOURCES = [
-    "DATABASE", "REDIS", "QUEUE", "BUCKET", "SMTP", "KAFKA", "ELASTIC",
-    "MONGO", "S3", "GRPC", "HTTP", "OAUTH", "JWT", "TLS", "FEATURE",
+    "DATABASE",
+    "REDIS",
+    "QUEUE",
+    "BUCKET",
+    "SMTP",
+    "KAFKA",
+    "ELASTIC",
+    "MONGO",
+    "S3",
+    "GRPC",
+    "HTTP",
+    "OAUTH",
+    "JWT",
+    "TLS",
+    "FEATURE",
 ]
 
 # Each kind is (setting names, value generator name, weight).
 KINDS = [
     (["ENABLED", "DEBUG", "DRY_RUN", "USE_SSL", "VERIFY"], "flag", 10),
-    (["PORT", "TIMEOUT_MS", "POOL_SIZE", "MAX_RETRIES", "TTL_SECONDS",
-      "WORKERS", "BATCH_SIZE", "RATE_LIMIT"], "number", 20),
+    (
+        [
+            "PORT",
+            "TIMEOUT_MS",
+            "POOL_SIZE",
+            "MAX_RETRIES",
+            "TTL_SECONDS",
+            "WORKERS",
+            "BATCH_SIZE",
+            "RATE_LIMIT",
+        ],
+        "number",
+        20,
+    ),
     (["LOG_LEVEL", "REGION", "MODE", "ENVIRONMENT", "TIER"], "word", 10),
     (["HOST", "ENDPOINT_HOST", "DOMAIN"], "host", 12),
     (["URL", "ENDPOINT", "CALLBACK_URL", "DSN", "BASE_URL"], "url", 20),
-    (["API_KEY", "SECRET", "TOKEN", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY",
-      "CLIENT_SECRET", "SIGNING_KEY", "WEBHOOK_SECRET", "PASSWORD"],
-     "secret", 26),
+    (
+        [
+            "API_KEY",
+            "SECRET",
+            "TOKEN",
+            "ACCESS_KEY_ID",
+            "SECRET_ACCESS_KEY",
+            "CLIENT_SECRET",
+            "SIGNING_KEY",
+            "WEBHOOK_SECRET",
+            "PASSWORD",
+        ],
+        "secret",
+        26,
+    ),
     (["CA_BUNDLE_B64", "PUBLIC_KEY_B64", "SERVICE_ACCOUNT_B64"], "blob", 2),
 ]
-WORDS = ["debug", "info", "warning", "eu-west-1", "us-east-2", "ap-south-1",
-         "production", "strict", "relaxed", "primary", "replica", "standard"]
+WORDS = [
+    "debug",
+    "info",
+    "warning",
+    "eu-west-1",
+    "us-east-2",
+    "ap-south-1",
+    "production",
+    "strict",
+    "relaxed",
+    "primary",
+    "replica",
+    "standard",
+]
 TLDS = ["internal", "svc.cluster.local", "example.com", "example.net"]
 ALNUM = string.ascii_letters + string.digits
 
@@ -56,8 +139,26 @@ def _flag(rng: random.Random) -> str:
 
 
 def _number(rng: random.Random) -> str:
-    return str(rng.choice([1, 3, 5, 10, 30, 60, 100, 250, 5432, 6379, 8080,
-                           30000, 86400, rng.randint(1, 99999)]))
+    return str(
+        rng.choice(
+            [
+                1,
+                3,
+                5,
+                10,
+                30,
+                60,
+                100,
+                250,
+                5432,
+                6379,
+                8080,
+                30000,
+                86400,
+                rng.randint(1, 99999),
+            ]
+        )
+    )
 
 
 def _word(rng: random.Random) -> str:
@@ -75,8 +176,10 @@ def _url(rng: random.Random) -> str:
     scheme = rng.choice(["postgres", "redis", "amqp", "https", "mongodb"])
     path = "".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 10)))
     query = rng.choice(["", "?sslmode=require", "?timeout=5&retry=true"])
-    return (f"{scheme}://{user}:{password}@{_host(rng)}:"
-            f"{rng.randint(1024, 65535)}/{path}{query}")
+    return (
+        f"{scheme}://{user}:{password}@{_host(rng)}:"
+        f"{rng.randint(1024, 65535)}/{path}{query}"
+    )
 
 
 def _secret(rng: random.Random) -> str:
@@ -90,8 +193,13 @@ def _blob(rng: random.Random) -> str:
 
 
 GENERATORS = {
-    "flag": _flag, "number": _number, "word": _word, "host": _host,
-    "url": _url, "secret": _secret, "blob": _blob,
+    "flag": _flag,
+    "number": _number,
+    "word": _word,
+    "host": _host,
+    "url": _url,
+    "secret": _secret,
+    "blob": _blob,
 }
 
 
@@ -121,8 +229,9 @@ def generate(count: int, seed: int = 46) -> dict[str, str]:
     return variables
 
 
-def generate_bytes(total_bytes: int, value_length: int = 8192,
-                   seed: int = 10) -> dict[str, str]:
+def generate_bytes(
+    total_bytes: int, value_length: int = 8192, seed: int = 10
+) -> dict[str, str]:
     """Return variables whose ``NAME=value`` strings add up to ``total_bytes``.
 
     Each value is ``value_length`` characters, far below the kernel's limit
@@ -144,8 +253,7 @@ def generate_bytes(total_bytes: int, value_length: int = 8192,
 
 def environ_size(variables: dict[str, str]) -> int:
     """Return the bytes that ``NAME=value\\0`` strings take in execve()."""
-    return sum(len(k.encode()) + len(v.encode()) + 2
-               for k, v in variables.items())
+    return sum(len(k.encode()) + len(v.encode()) + 2 for k, v in variables.items())
 
 
 def to_dotenv(variables: dict[str, str]) -> str:

