@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from envbake.errors import KeyMissingError
 
@@ -21,8 +21,7 @@ KEY_ENV = "ENVBAKE_KEY"
 KEY_FILE_ENV = "ENVBAKE_KEY_FILE"
 
 
-@dataclass(frozen=True)
-class FoundKey:
+class FoundKey(NamedTuple):
     """A key's text and where it came from, for messages."""
 
     text: str

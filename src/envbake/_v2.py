@@ -20,8 +20,7 @@ import os
 import re
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from envbake import keys
 from envbake.errors import (
@@ -47,8 +46,7 @@ DAMAGED_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """The readable fields of a v2 file, before anything is verified."""
 
     mode: str

@@ -9,7 +9,7 @@ function needs it, so importing this module stays cheap.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from envbake import _v1, _v2, keys
 from envbake.errors import (
@@ -27,8 +27,7 @@ DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 FORMATS = ("v2", "v1")
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
     """The variables of an opened file and the fields of its header.
 
     Attributes:

@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from envbake import runtime, sealed
@@ -25,19 +24,23 @@ ENVIRONMENT_ENV = "ENVBAKE_ENVIRONMENT"
 USAGE = "usage: envbake run [OPTIONS] [FILE] -- COMMAND [ARG...]"
 
 
-@dataclass
 class RunOptions:
-    """The options of ``envbake run``."""
+    """The options of ``envbake run``.
 
-    file: str | None = None
-    command: list[str] = field(default_factory=list)
-    override: bool = False
-    environment: str | None = None
-    key_file: str | None = None
-    plain_file: str | None = None
-    max_size: int = sealed.DEFAULT_MAX_SIZE
-    verbose: bool = False
-    quiet: bool = False
+    A plain class rather than a dataclass: importing :mod:`dataclasses`
+    imports :mod:`inspect` and costs several milliseconds of start-up.
+    """
+
+    def __init__(self) -> None:
+        self.file: str | None = None
+        self.command: list[str] = []
+        self.override = False
+        self.environment: str | None = None
+        self.key_file: str | None = None
+        self.plain_file: str | None = None
+        self.max_size = sealed.DEFAULT_MAX_SIZE
+        self.verbose = False
+        self.quiet = False
 
 
 _VALUE_OPTIONS = {
