@@ -8,7 +8,6 @@ through argparse. Each command lives in its own module under
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -84,6 +83,7 @@ def _wants_help(arguments: list[str]) -> bool:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argparse parser with every command's subparser."""
     import argparse
+    import importlib
 
     from envbake import __version__
 

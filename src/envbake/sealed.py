@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from envbake import _v1, _v2, keys
+from envbake import _v2, keys
 from envbake.errors import (
     DamagedFileError,
     EnvironmentMismatchError,
@@ -105,6 +105,8 @@ def seal(
     if format == "v1":
         if isinstance(key, bytes):
             raise InputError("a v1 key must be given as text")
+        from envbake import _v1
+
         return _v1.seal(variables, key)
     if format != "v2":
         raise InputError(f"unknown format {format!r}", "use v2 or v1")
@@ -158,6 +160,9 @@ def open_text(
     else:
         if isinstance(key, bytes):
             raise InputError("a v1 key must be given as text")
+        # Imported here so that opening a v2 file does not load it.
+        from envbake import _v1
+
         variables = _v1.open_blob(text, key, max_size=max_size, source=source)
         opened = Opened(variables, "v1", "v1", None, None)
     if expected_environment is not None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from envbake import _keysource, loader, sealed
+
+if TYPE_CHECKING:
+    # Only annotations use it, and envbake run imports this module.
+    import argparse
 
 RUN_KEY_VARIABLES = (_keysource.KEY_ENV, _keysource.KEY_FILE_ENV)
 BUILD_KEY_VARIABLES = (_keysource.ENCRYPT_KEY_ENV, _keysource.ENCRYPT_KEY_FILE_ENV)

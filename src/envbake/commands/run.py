@@ -8,14 +8,17 @@ same options for ``envbake run --help``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envbake import runtime, sealed
 from envbake.errors import UsageError
+
+if TYPE_CHECKING:
+    # Only annotations use it: the run path must not pay for importing it.
+    import argparse
 
 DISABLE_ENV = "ENVBAKE_DISABLE"
 PLAIN_FILE_ENV = "ENVBAKE_PLAIN_FILE"

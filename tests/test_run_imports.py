@@ -1,0 +1,63 @@
+"""``envbake run`` is every container's entrypoint: it must load only the
+modules that decrypting a v2 file and exec'ing a command need."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import envbake
+from tests.conftest import TEST_KEY, clean_environ
+
+# Replaces every exec function with one that prints the loaded modules, so
+# the list is taken at the moment envbake would start the command.
+LIST_MODULES_AT_EXEC = """\
+import json, os, sys
+
+def list_modules(*arguments):
+    sys.stdout.write(json.dumps(sorted(sys.modules)))
+    sys.stdout.flush()
+    os._exit(0)
+
+os.execvpe = os.execve = os.execv = os.execvp = list_modules
+from envbake.cli import main
+sys.exit(main(["run", "-q", sys.argv[1], "--", "true"]))
+"""
+
+#: Modules that only other commands, other formats or type checkers use.
+NOT_ON_RUN_PATH = [
+    "argparse",
+    "dataclasses",
+    "inspect",
+    "envbake._v1",
+    "envbake.compose",
+    "envbake.dotenv_files",
+    "dotenv",
+    "pyrage",
+]
+
+
+def modules_loaded_by_run(tmp_path: Path) -> list[str]:
+    sealed_file = tmp_path / "env.encrypted"
+    sealed_file.write_text(envbake.seal({"GREETING": "hello"}, TEST_KEY))
+    process = subprocess.run(
+        [sys.executable, "-c", LIST_MODULES_AT_EXEC, str(sealed_file)],
+        env=clean_environ({"ENVBAKE_KEY": TEST_KEY}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    modules: list[str] = json.loads(process.stdout)
+    return modules
+
+
+def test_run_loads_no_unused_module(tmp_path: Path) -> None:
+    modules = modules_loaded_by_run(tmp_path)
+
+    assert "envbake._v2" in modules
+    for name in NOT_ON_RUN_PATH:
+        assert name not in modules, f"envbake run imports {name}"
