@@ -24,7 +24,9 @@ def shared_path(*parts: str) -> Path:
     """Return a path under the shared folder, failing if it is missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"{path} is missing: set ENVBAKE_SHARED_DIR to the folder with vectors/ and cases/")
+        pytest.fail(
+            f"{path} is missing: set ENVBAKE_SHARED_DIR to the folder with vectors/ and cases/"
+        )
     return path
 
 

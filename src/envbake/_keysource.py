@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from envbake.errors import KeyMissingError
 
-#: Variables that hold the build-time key, and the file that holds it.
+#: The variable that contains the build-time key, and the one with its file.
 ENCRYPT_KEY_ENV = "ENVBAKE_ENCRYPT_KEY"
 ENCRYPT_KEY_FILE_ENV = "ENVBAKE_ENCRYPT_KEY_FILE"
-#: Variables that hold the run-time key, and the file that holds it.
+#: The variable that contains the run-time key, and the one with its file.
 KEY_ENV = "ENVBAKE_KEY"
 KEY_FILE_ENV = "ENVBAKE_KEY_FILE"
 
@@ -41,8 +41,8 @@ def find_key(
         environ: The environment to read the variables from.
         key_file: A path given on the command line; ``-`` reads standard
             input.
-        variables: The name of the variable that holds the key and the
-            name of the variable that holds a path to a file with the key.
+        variables: The name of the variable that contains the key, and the
+            name of the variable that contains the path of a key file.
 
     Raises:
         KeyMissingError: a key file was named but cannot be read.

@@ -10,9 +10,9 @@ A v1 file is the base64 text of ``IV || ciphertext || MAC``:
 * MAC: HMAC-SHA256 over ``IV || ciphertext`` with the same key (the MAC is
   checked before anything is decrypted).
 
-The format is kept only so that fleets can move off it: it reuses one key
-for encryption and MAC, hashes pass phrases once, and carries no version or
-key id, so a wrong key and a modified file look the same.
+The format is kept only so that fleets can move off it. It reuses one key
+for encryption and MAC and hashes pass phrases once. It carries no version
+or key id, so a wrong key and a modified file look the same.
 """
 
 from __future__ import annotations

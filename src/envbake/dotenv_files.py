@@ -33,7 +33,7 @@ class Entry:
         value: The value as python-dotenv decodes it, before interpolation.
         path: The file it was read from.
         line: The 1-based line the assignment starts on.
-        section: The ``[section]`` it stands in, or ``"default"``.
+        section: The name of its ``[section]``, or ``"default"``.
         literal: Whether the value was single-quoted, so that ``${...}``
             in it is plain text.
     """

@@ -73,8 +73,8 @@ class WrongKeyError(DecryptionError):
 
     For v2 files this is decided from the key id in the header before any
     decryption is tried. A v1 file carries no key id, so a failed v1 MAC
-    check raises this error too and its message says that the file may
-    also have been modified.
+    check raises this error too, with a message that names a modified file
+    as the other possible cause.
     """
 
     exit_status = EXIT_WRONG_KEY
@@ -85,7 +85,7 @@ class DamagedFileError(DecryptionError):
 
     Once the key is known to be the right one, every later failure
     (authentication tag, compression, JSON) raises this same error, so the
-    message never tells which check failed.
+    message does not reveal which check failed.
     """
 
     exit_status = EXIT_DAMAGED

@@ -45,9 +45,9 @@ def to_dotenv(variables: Mapping[str, str]) -> str:
     to the same values.
 
     Single quotes keep a value literal in both parsers unless it contains a
-    single quote, two backslashes in a row or a final backslash; double
-    quotes do when the value has no backslash and no double quote. Other
-    values have no spelling that both parsers read the same way.
+    single quote, two backslashes in a row or a final backslash. Double
+    quotes keep it literal when it has no backslash and no double quote.
+    Other values have no spelling that both parsers read the same way.
 
     Raises:
         InputError: a value cannot be written so that both parsers agree.

@@ -3,7 +3,7 @@
 A key is 32 random bytes, written as base64 (standard or URL-safe alphabet,
 with or without padding) or as 64 hexadecimal digits. Everything the v2
 format needs is derived from those bytes with HKDF-SHA256 under labels of
-envbake's own, so the key id shown to users reveals nothing about the key
+envbake's own. So the key id shown to users reveals nothing about the key,
 and the cipher key is never the same bytes as anything else.
 """
 

@@ -29,7 +29,7 @@ FORMATS = ("v2", "v1")
 
 @dataclass(frozen=True)
 class Opened:
-    """The variables of an opened file and what its header said.
+    """The variables of an opened file and the fields of its header.
 
     Attributes:
         variables: The variables, in the order the file stores them.
@@ -171,8 +171,8 @@ def open_text(
         InputError: the key's text is invalid.
 
     Opening does not check names and values against what a process
-    environment can carry (v1 files may hold NUL characters); starting a
-    command does, in :func:`envbake.runtime.check_exec_size`.
+    environment can carry, because v1 files may contain NUL characters.
+    Starting a command checks them, in :func:`envbake.runtime.check_exec_size`.
     """
     if _v2.is_v2(text):
         opened = _open_v2(text, key, max_size, source, key_source)

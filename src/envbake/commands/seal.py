@@ -133,6 +133,7 @@ def main(options: argparse.Namespace) -> int:
             hint=_common.BUILD_KEY_HINT + ", or give --recipient for age mode",
         )
         variables = drop_key_variables(variables, found.text)
+
         text = sealed.seal(
             variables,
             found.text,
@@ -147,6 +148,7 @@ def main(options: argparse.Namespace) -> int:
         environment=options.environment,
         recipients=recipients or (),
     )
+
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
     sys.stderr.write(
         f"envbake: sealed {len(variables)} variables ({plain_size} bytes of JSON, "
