@@ -59,7 +59,7 @@ class Identities:
 
 
 def is_identity_text(text: str) -> bool:
-    """Return whether key text holds age identities rather than a symmetric key."""
+    """Return whether key text contains age identities rather than a symmetric key."""
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):
@@ -156,7 +156,7 @@ def parse_identities(text: str, *, source: str) -> Identities:
             ) from None
     if not identities:
         raise InvalidKeyError(
-            f"{source} holds no age identity", "make one with: envbake keygen --age"
+            f"{source} contains no age identity", "make one with: envbake keygen --age"
         )
     tags = tuple(recipient_tag(str(identity.to_public())) for identity in identities)
     return Identities(tuple(identities), tags)
@@ -236,7 +236,7 @@ def open_age(
     if not matching:
         raise WrongKeyError(
             f"wrong key: {source} is sealed for the age "
-            f"{expected_text}; {key_source} holds identities for "
+            f"{expected_text}; {key_source} contains identities for "
             f"{name_recipients(identities.tags)} only",
             "give the identity of one of those recipients; envbake inspect "
             "shows the recipients of a file",

@@ -204,7 +204,7 @@ def drop_key_variables(
     """Leave out the build key variables and any variable holding the key.
 
     In age mode (``recipients`` given) there is no secret build key, so a
-    variable is left out if it holds an age identity of one of the
+    variable is left out if it contains an age identity of one of the
     recipients: the key that opens the file must not travel inside it.
     A warning names each variable left out, never its value.
     """
@@ -220,7 +220,7 @@ def drop_key_variables(
             continue
         if opens_file(value):
             sys.stderr.write(
-                f"envbake: warning: {name} holds the age identity of a recipient "
+                f"envbake: warning: {name} contains the age identity of a recipient "
                 "and is left out of the sealed file\n"
             )
             continue
@@ -229,7 +229,7 @@ def drop_key_variables(
 
 
 def _identity_check(recipients: Sequence[str]) -> Callable[[str], bool]:
-    """Return a test of whether a value holds an identity of ``recipients``."""
+    """Return a test of whether a value contains an identity of ``recipients``."""
     if not recipients:
         return lambda value: False
     from envbake import _age
