@@ -81,6 +81,17 @@ def require_age_tool() -> str:
     return path
 
 
+def seal_one_variable(
+    tmp_path: Path, *arguments: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``envbake seal`` on a dotenv file with A=1, writing tmp_path/o."""
+    dotenv = tmp_path / "app.env"
+    dotenv.write_text("A=1\n")
+    return run_envbake(
+        "seal", "-i", str(dotenv), *arguments, "-o", str(tmp_path / "o"), env=env
+    )
+
+
 # Two recipients, three identities
 
 
@@ -357,28 +368,14 @@ def test_seal_command_for_recipients(
 def test_seal_needs_no_build_key(
     tmp_path: Path, keypairs: tuple[Keypair, Keypair, Keypair]
 ) -> None:
-    dotenv = tmp_path / "app.env"
-    dotenv.write_text("A=1\n")
-    result = run_envbake(
-        "seal",
-        "-i",
-        str(dotenv),
-        "-r",
-        keypairs[0].recipient,
-        "-o",
-        str(tmp_path / "out"),
-    )
+    result = seal_one_variable(tmp_path, "-r", keypairs[0].recipient)
     assert result.returncode == 0, result.stderr
 
 
 def test_identity_as_recipient_rejected(
     tmp_path: Path, keypairs: tuple[Keypair, Keypair, Keypair]
 ) -> None:
-    dotenv = tmp_path / "app.env"
-    dotenv.write_text("A=1\n")
-    result = run_envbake(
-        "seal", "-i", str(dotenv), "-r", keypairs[0].identity, "-o", str(tmp_path / "o")
-    )
+    result = seal_one_variable(tmp_path, "-r", keypairs[0].identity)
     assert result.returncode == errors.EXIT_INPUT
     assert "identity" in result.stderr
     assert keypairs[0].identity not in result.stderr
@@ -386,13 +383,9 @@ def test_identity_as_recipient_rejected(
 
 
 def test_invalid_recipient_in_file_named(tmp_path: Path) -> None:
-    dotenv = tmp_path / "app.env"
-    dotenv.write_text("A=1\n")
     recipients_file = tmp_path / "recipients.txt"
     recipients_file.write_text("# comment\nage1notarecipient\n")
-    result = run_envbake(
-        "seal", "-i", str(dotenv), "-R", str(recipients_file), "-o", str(tmp_path / "o")
-    )
+    result = seal_one_variable(tmp_path, "-R", str(recipients_file))
     assert result.returncode == errors.EXIT_INPUT
     assert "line 2" in result.stderr
     assert "age1notarecipient" in result.stderr
@@ -401,19 +394,7 @@ def test_invalid_recipient_in_file_named(tmp_path: Path) -> None:
 def test_seal_refuses_v1_with_recipients(
     tmp_path: Path, keypairs: tuple[Keypair, Keypair, Keypair]
 ) -> None:
-    dotenv = tmp_path / "app.env"
-    dotenv.write_text("A=1\n")
-    result = run_envbake(
-        "seal",
-        "-i",
-        str(dotenv),
-        "-r",
-        keypairs[0].recipient,
-        "--format",
-        "v1",
-        "-o",
-        str(tmp_path / "o"),
-    )
+    result = seal_one_variable(tmp_path, "-r", keypairs[0].recipient, "--format", "v1")
     assert result.returncode == errors.EXIT_USAGE
 
 
@@ -573,3 +554,15 @@ def test_siv_path_never_imports_pyrage(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_identity_as_build_key_rejected(
+    tmp_path: Path, keypairs: tuple[Keypair, Keypair, Keypair]
+) -> None:
+    result = seal_one_variable(
+        tmp_path, env={"ENVBAKE_ENCRYPT_KEY": keypairs[0].identity}
+    )
+    assert result.returncode == errors.EXIT_INPUT
+    assert f"--recipient {keypairs[0].recipient}" in result.stderr
+    assert keypairs[0].identity not in result.stderr
+    assert not (tmp_path / "o").exists()

@@ -292,3 +292,18 @@ def test_rotated_file_mode_is_readable(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     # The sealed file is copied into images, so it stays world-readable.
     assert os.stat(path).st_mode & 0o777 == 0o644
+
+
+def test_identity_as_new_key_rejected(tmp_path: Path) -> None:
+    identity = x25519.Identity.generate()
+    path = _sealed_file(tmp_path, envbake.seal(VARIABLES, TEST_KEY))
+    before = path.read_bytes()
+    result = run_envbake(
+        "rotate",
+        str(path),
+        env={"ENVBAKE_KEY": TEST_KEY, "ENVBAKE_ENCRYPT_KEY": str(identity)},
+    )
+    assert result.returncode == errors.EXIT_INPUT
+    assert str(identity.to_public()) in result.stderr
+    assert str(identity) not in result.stderr
+    assert path.read_bytes() == before

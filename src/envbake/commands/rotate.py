@@ -73,51 +73,28 @@ def main(options: argparse.Namespace) -> int:
         raise InputError(
             "--key-file and --new-key-file cannot both read standard input"
         )
-    path = options.file
-    output = options.output or path
     recipients = seal.recipients_from_options(options)
-    new_key = None
-    if recipients is None:
-        new_key = _keysource.require_key(
-            os.environ,
-            key_file=options.new_key_file,
-            variables=_common.BUILD_KEY_VARIABLES,
-            hint=(
-                f"set {_keysource.ENCRYPT_KEY_ENV} to the new key (make one "
-                "with: envbake keygen), or give --new-key-file, or --recipient "
-                "for age mode"
-            ),
-        )
-    elif options.random_nonce:
+    if recipients is not None and options.random_nonce:
         raise InputError("--random-nonce applies to a new symmetric key only")
+    new_key = None if recipients is not None else _require_new_key(options)
+
     _, opened = _common.open_with_run_key(
-        path, key_file=options.key_file, max_size=options.max_size
+        options.file, key_file=options.key_file, max_size=options.max_size
     )
     environment = options.environment
     if environment is None:
         environment = opened.environment or ""
     _v2.check_environment_name(environment)
+
     if new_key is not None:
-        new_bytes = keys.parse_key(new_key.text, source=new_key.source)
-        if opened.key_id == keys.key_id(new_bytes):
-            raise InputError(
-                f"{new_key.source} is the key {path} is already sealed with "
-                f"(key {opened.key_id})",
-                f"make a new key with: envbake keygen, and put it in "
-                f"{_keysource.ENCRYPT_KEY_ENV}",
-            )
-        variables = seal.drop_key_variables(opened.variables, new_key.text)
-        text = sealed.seal(
-            variables,
-            new_bytes,
-            environment=environment,
-            random_nonce=options.random_nonce,
-        )
+        variables, text = _seal_for_key(opened, new_key, environment, options)
     else:
         variables = seal.drop_key_variables(
             opened.variables, "", recipients=recipients or ()
         )
         text = sealed.seal(variables, recipients=recipients, environment=environment)
+
+    output = options.output or options.file
     _, info = seal.write_sealed(
         output,
         text,
@@ -126,7 +103,51 @@ def main(options: argparse.Namespace) -> int:
         recipients=recipients or (),
     )
     sys.stderr.write(
-        f"envbake: rotated {len(variables)} variables from {path} "
+        f"envbake: rotated {len(variables)} variables from {options.file} "
         f"({opened.describe()}) into {output} ({seal.describe_info(info)})\n"
     )
     return 0
+
+
+def _require_new_key(options: argparse.Namespace) -> _keysource.FoundKey:
+    found = _keysource.require_key(
+        os.environ,
+        key_file=options.new_key_file,
+        variables=_common.BUILD_KEY_VARIABLES,
+        hint=(
+            f"set {_keysource.ENCRYPT_KEY_ENV} to the new key (make one "
+            "with: envbake keygen), or give --new-key-file, or --recipient "
+            "for age mode"
+        ),
+    )
+    seal.reject_identity_as_build_key(found)
+    return found
+
+
+def _seal_for_key(
+    opened: sealed.Opened,
+    new_key: _keysource.FoundKey,
+    environment: str,
+    options: argparse.Namespace,
+) -> tuple[dict[str, str], str]:
+    """Seal the opened variables with a new symmetric key.
+
+    Raises:
+        InputError: the new key is invalid or is the current key.
+    """
+    new_bytes = keys.parse_key(new_key.text, source=new_key.source)
+    if opened.key_id == keys.key_id(new_bytes):
+        raise InputError(
+            f"{new_key.source} is the key {options.file} is already sealed with "
+            f"(key {opened.key_id})",
+            f"make a new key with: envbake keygen, and put it in "
+            f"{_keysource.ENCRYPT_KEY_ENV}",
+        )
+    variables = seal.drop_key_variables(opened.variables, new_key.text)
+    text = sealed.seal(
+        variables,
+        new_bytes,
+        environment=environment,
+        random_nonce=options.random_nonce,
+    )
+    return variables, text

@@ -13,7 +13,7 @@ from typing import Any
 
 from envbake import _atomic, _keysource, _v2, compose, sealed
 from envbake.commands import _common
-from envbake.errors import UsageError
+from envbake.errors import InputError, UsageError
 
 DEFAULT_OUTPUT = "env.encrypted"
 INFO_SUFFIX = ".info"
@@ -132,6 +132,7 @@ def main(options: argparse.Namespace) -> int:
             variables=_common.BUILD_KEY_VARIABLES,
             hint=_common.BUILD_KEY_HINT + ", or give --recipient for age mode",
         )
+        reject_identity_as_build_key(found)
         variables = drop_key_variables(variables, found.text)
 
         text = sealed.seal(
@@ -155,6 +156,26 @@ def main(options: argparse.Namespace) -> int:
         f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})\n"
     )
     return 0
+
+
+def reject_identity_as_build_key(found: _keysource.FoundKey) -> None:
+    """Raise :class:`InputError` if the build key is an age identity.
+
+    The message names the identity's recipient, which is public, because
+    that is what sealing in age mode needs.
+    """
+    from envbake import _age
+
+    if not _age.is_identity_text(found.text):
+        return
+    identities = _age.parse_identities(found.text, source=found.source)
+    recipients = " ".join(
+        f"--recipient {identity.to_public()}" for identity in identities.identities
+    )
+    raise InputError(
+        f"{found.source} contains an age identity, which is a run-time key",
+        f"seal for its recipient instead: {recipients}",
+    )
 
 
 def write_sealed(
