@@ -60,11 +60,21 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
             limit for one string, or all of them together exceed the limit
             for the whole, with the sizes and the largest variables named.
     """
-    from envbake.sealed import check_variables
-
-    check_variables(environment)
     total = 0
+    # One pass: each variable is checked and measured in the same loop.
     for name, value in environment.items():
+        if (
+            type(name) is not str
+            or type(value) is not str
+            or not name
+            or "=" in name
+            or "\0" in name
+            or "\0" in value
+        ):
+            # The full check names the variable and the rule it breaks.
+            from envbake.sealed import check_variables
+
+            check_variables({name: value})
         size = _encoded_size(name) + 1 + _encoded_size(value) + 1
         if size > MAX_ARG_STRLEN:
             raise EnvironmentTooLargeError(
@@ -90,7 +100,9 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
 
 
 def _encoded_size(text: str) -> int:
-    return len(os.fsencode(text))
+    # ASCII text, nearly every name and value, takes one byte per character,
+    # and str.isascii() does not scan the string in CPython.
+    return len(text) if text.isascii() else len(os.fsencode(text))
 
 
 def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
