@@ -39,7 +39,6 @@ FLAG_NONCE = 1
 
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z0-9._-]*")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")
 
 DAMAGED_HINT = (
     "copy the file again from the image or the build output, or seal it again"
@@ -84,7 +83,11 @@ def parse_header(text: str, *, source: str) -> Header:
             f"{source} uses the mode {mode!r}, which this envbake does not read",
             "upgrade envbake",
         )
-    if not ENVIRONMENT_NAME.fullmatch(environment) or not _PAYLOAD.fullmatch(payload):
+    if (
+        not ENVIRONMENT_NAME.fullmatch(environment)
+        or not payload
+        or not is_base64url(payload)
+    ):
         raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
     header_text = body[: len(body) - len(payload)]
     return Header(mode, key_field, environment, header_text, payload)
@@ -107,35 +110,42 @@ def check_environment_name(environment: str) -> None:
 
 def encode_payload(payload: bytes) -> str:
     """Encode payload bytes as base64url without padding."""
-    return (
-        binascii.b2a_base64(payload, newline=False)
-        .decode("ascii")
-        .translate(_TO_URLSAFE)
-        .rstrip("=")
+    encoded = binascii.b2a_base64(payload, newline=False).translate(_TO_URLSAFE)
+    return encoded.rstrip(b"=").decode("ascii")
+
+
+_BASE64URL_ALPHABET = (
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+#: Low bits of the last character that carry no data, by length mod 4.
+#: A length of 1 mod 4 is not base64 at all.
+_UNUSED_BITS = {0: 0, 2: 4, 3: 2}
+
+
+def is_base64url(text: str) -> bool:
+    """Return whether ``text`` contains only base64url characters."""
+    return text.isascii() and not text.encode("ascii").translate(
+        None, _BASE64URL_ALPHABET
     )
-
-
-_TO_URLSAFE = str.maketrans("+/", "-_")
-_FROM_URLSAFE = str.maketrans("-_", "+/")
 
 
 def decode_payload(text: str, *, source: str) -> bytes:
     """Decode base64url payload text, accepting only its canonical form.
 
     A payload whose unused trailing bits are not zero decodes to the same
-    bytes as the canonical one, so it is treated as a modified file.
+    bytes as the canonical one, so it is treated as a modified file. The
+    checks are made on the text, so the payload is not encoded again to
+    compare: that would be a second pass over a file of any size.
     """
-    try:
-        payload = binascii.a2b_base64(
-            text.translate(_FROM_URLSAFE) + "=" * (-len(text) % 4)
-        )
-    except binascii.Error:
-        raise DamagedFileError(
-            f"{source} is truncated or modified", DAMAGED_HINT
-        ) from None
-    if encode_payload(payload) != text:
+    unused_bits = _UNUSED_BITS.get(len(text) % 4)
+    if unused_bits is None or not is_base64url(text):
         raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
-    return payload
+    if text and _BASE64URL_ALPHABET.index(ord(text[-1])) & ((1 << unused_bits) - 1):
+        raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
+    standard = text.encode("ascii").translate(_FROM_URLSAFE)
+    return binascii.a2b_base64(standard + b"=" * (-len(text) % 4))
 
 
 def plaintext_document(
