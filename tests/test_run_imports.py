@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers import aead
+
 import envbake
+from envbake import _v2
 from tests.conftest import TEST_KEY, clean_environ
 
 # Replaces every exec function with one that prints the loaded modules, so
@@ -36,6 +39,8 @@ NOT_ON_RUN_PATH = [
     "envbake.dotenv_files",
     "dotenv",
     "pyrage",
+    # The public AEAD module loads every cipher; run takes AES-SIV alone.
+    "cryptography.hazmat.primitives.ciphers",
 ]
 
 
@@ -61,3 +66,9 @@ def test_run_loads_no_unused_module(tmp_path: Path) -> None:
     assert "envbake._v2" in modules
     for name in NOT_ON_RUN_PATH:
         assert name not in modules, f"envbake run imports {name}"
+
+
+def test_aes_siv_is_cryptography_public_class() -> None:
+    # The run path takes AES-SIV from cryptography's binding: it must be
+    # the very class that cryptography's public API documents.
+    assert _v2.aes_siv_class() is aead.AESSIV
