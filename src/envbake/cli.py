@@ -82,8 +82,14 @@ def _wants_help(arguments: list[str]) -> bool:
     return "-h" in before_command or "--help" in before_command
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argparse parser with every command's subparser."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Return the argparse parser with every command's subparser.
+
+    Args:
+        only: Build the subparser of this command alone. Each command's
+            module imports what the command needs (pyrage, python-dotenv),
+            so one command does not pay for importing the others.
+    """
     import argparse
     import importlib
 
@@ -101,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         module = importlib.import_module(module_name)
         subparser = module.add_parser(subparsers, name)
         subparser.set_defaults(handler=module.main)
@@ -108,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _main_argparse(arguments: list[str]) -> int:
-    parser = build_parser()
+    command = arguments[0] if arguments and arguments[0] in COMMANDS else None
+    parser = build_parser(command)
     options = parser.parse_args(arguments)
     status: int = options.handler(options)
     return status

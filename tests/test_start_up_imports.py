@@ -1,5 +1,6 @@
-"""``envbake run`` is every container's entrypoint: it must load only the
-modules that decrypting a v2 file and exec'ing a command need."""
+"""Start-up cost: ``envbake run`` is every container's entrypoint, so it
+must load only the modules that decrypting a v2 file and exec'ing a
+command need; every other command loads only its own command module."""
 
 from __future__ import annotations
 
@@ -72,3 +73,40 @@ def test_aes_siv_is_cryptography_public_class() -> None:
     # The run path takes AES-SIV from cryptography's binding: it must be
     # the very class that cryptography's public API documents.
     assert _v2.aes_siv_class() is aead.AESSIV
+
+
+# Runs one argparse command and prints the envbake command modules loaded.
+LIST_COMMAND_MODULES = """\
+import json, sys
+from envbake.cli import main
+status = main(sys.argv[1:])
+loaded = [m for m in sys.modules if m.startswith("envbake.commands.")]
+print(json.dumps(sorted(loaded)))
+sys.exit(status)
+"""
+
+
+def test_seal_loads_only_its_command(tmp_path: Path) -> None:
+    dotenv_file = tmp_path / "app.env"
+    dotenv_file.write_text("GREETING=hello\n")
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LIST_COMMAND_MODULES,
+            "seal",
+            "--input",
+            str(dotenv_file),
+            "-o",
+            str(tmp_path / "env.encrypted"),
+        ],
+        env=clean_environ({"ENVBAKE_ENCRYPT_KEY": TEST_KEY}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert process.returncode == 0, process.stderr
+    loaded = json.loads(process.stdout)
+    assert loaded == ["envbake.commands._common", "envbake.commands.seal"]
