@@ -45,12 +45,11 @@ NOT_ON_RUN_PATH = [
 ]
 
 
-def modules_loaded_by_run(tmp_path: Path) -> list[str]:
-    sealed_file = tmp_path / "env.encrypted"
-    sealed_file.write_text(envbake.seal({"GREETING": "hello"}, TEST_KEY))
+def run_python(code: str, *arguments: str, env: dict[str, str]) -> list[str]:
+    """Run ``code`` in a new interpreter; return the JSON list it prints."""
     process = subprocess.run(
-        [sys.executable, "-c", LIST_MODULES_AT_EXEC, str(sealed_file)],
-        env=clean_environ({"ENVBAKE_KEY": TEST_KEY}),
+        [sys.executable, "-c", code, *arguments],
+        env=clean_environ(env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -59,6 +58,14 @@ def modules_loaded_by_run(tmp_path: Path) -> list[str]:
     assert process.returncode == 0, process.stderr
     modules: list[str] = json.loads(process.stdout)
     return modules
+
+
+def modules_loaded_by_run(tmp_path: Path) -> list[str]:
+    sealed_file = tmp_path / "env.encrypted"
+    sealed_file.write_text(envbake.seal({"GREETING": "hello"}, TEST_KEY))
+    return run_python(
+        LIST_MODULES_AT_EXEC, str(sealed_file), env={"ENVBAKE_KEY": TEST_KEY}
+    )
 
 
 def test_run_loads_no_unused_module(tmp_path: Path) -> None:
@@ -89,24 +96,14 @@ sys.exit(status)
 def test_seal_loads_only_its_command(tmp_path: Path) -> None:
     dotenv_file = tmp_path / "app.env"
     dotenv_file.write_text("GREETING=hello\n")
-    process = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            LIST_COMMAND_MODULES,
-            "seal",
-            "--input",
-            str(dotenv_file),
-            "-o",
-            str(tmp_path / "env.encrypted"),
-        ],
-        env=clean_environ({"ENVBAKE_ENCRYPT_KEY": TEST_KEY}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    loaded = run_python(
+        LIST_COMMAND_MODULES,
+        "seal",
+        "--input",
+        str(dotenv_file),
+        "-o",
+        str(tmp_path / "env.encrypted"),
+        env={"ENVBAKE_ENCRYPT_KEY": TEST_KEY},
     )
 
-    assert process.returncode == 0, process.stderr
-    loaded = json.loads(process.stdout)
     assert loaded == ["envbake.commands._common", "envbake.commands.seal"]
