@@ -33,8 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from envbake import _v2
 from envbake.errors import DamagedFileError, InputError, InvalidKeyError, WrongKeyError
@@ -50,8 +49,7 @@ _KEY_FIELD = re.compile(r"[0-9a-f]{8}(,[0-9a-f]{8})*")
 _QUOTABLE_RECIPIENT = re.compile(r"age1[0-9a-z]{1,100}")
 
 
-@dataclass(frozen=True)
-class Identities:
+class Identities(NamedTuple):
     """Parsed age identities and the tags of their recipients."""
 
     identities: tuple[Any, ...]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from envbake.errors import InputError, SealedFileNotFoundError
 
@@ -24,8 +24,7 @@ _VALUE_QUOTE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One variable assignment in a dotenv file.
 
     Attributes:
