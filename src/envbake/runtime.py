@@ -109,7 +109,10 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     """Replace this process with ``argv``; return only by raising.
 
     The command is looked up in the new environment's ``PATH``, as
-    ``execvpe`` does.
+    ``execvpe`` does, but before the one ``execve`` call: ``execvpe``
+    calls ``execve`` for each ``PATH`` entry in turn, and each call
+    converts the whole environment again (about 2 ms for 10,000
+    variables).
 
     Raises:
         CommandError: the command was not found (exit status 127) or
@@ -120,7 +123,7 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     sys.stderr.flush()
     program = argv[0]
     try:
-        os.execvpe(program, list(argv), dict(environment))
+        os.execve(find_program(program, environment), list(argv), dict(environment))
     except FileNotFoundError:
         raise CommandError(
             f"command not found: {program}",
@@ -143,3 +146,28 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
             f"cannot execute {program}: {error.strerror}",
             exit_status=EXIT_NOT_EXECUTABLE,
         ) from None
+
+
+def find_program(program: str, environment: Mapping[str, str]) -> str:
+    """Return the file that ``execvpe`` would run for ``program``.
+
+    A name with a slash is used as it is; any other is searched for in
+    the ``PATH`` of ``environment``, skipping files that cannot be
+    executed, as ``execvpe`` does.
+
+    Raises:
+        FileNotFoundError: no such file in any ``PATH`` directory.
+        PermissionError: only files that cannot be executed were found.
+    """
+    if os.sep in program:
+        return program
+    found_not_executable = False
+    for directory in os.get_exec_path(environment):
+        candidate = os.path.join(directory, program)
+        if os.path.isfile(candidate):
+            if os.access(candidate, os.X_OK):
+                return candidate
+            found_not_executable = True
+    if found_not_executable:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), program)
+    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), program)
