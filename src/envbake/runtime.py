@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -12,6 +13,7 @@ from envbake.errors import (
     EXIT_NOT_EXECUTABLE,
     CommandError,
     EnvironmentTooLargeError,
+    InputError,
 )
 
 #: Linux rejects any one argument or ``NAME=value`` string longer than
@@ -21,6 +23,30 @@ MAX_ARG_STRLEN = 131072
 #: stack limit, whatever the stack limit is raised to (fs/exec.c).
 _KERNEL_ARG_CAP = 6 * 1024 * 1024
 _POINTER_SIZE = 8
+
+
+def inherited_environment() -> dict[str, str]:
+    """Return the environment this process was started with.
+
+    ``os.environ`` is not always that: when the locale is C or POSIX,
+    Python sets ``LC_CTYPE=C.UTF-8`` in its own environment at start-up
+    (PEP 538), and a command exec'd with ``os.environ`` would inherit a
+    variable that its caller never set. On Linux the original block is
+    still readable in ``/proc/self/environ``; elsewhere, or if that file
+    cannot be read, ``os.environ`` is used.
+    """
+    try:
+        with open("/proc/self/environ", "rb") as handle:
+            block = handle.read()
+    except OSError:
+        return dict(os.environ)
+    environment: dict[str, str] = {}
+    for entry in block.split(b"\0"):
+        name, separator, value = entry.partition(b"=")
+        if separator and name:
+            # The first of two entries with one name wins, as in os.environ.
+            environment.setdefault(os.fsdecode(name), os.fsdecode(value))
+    return environment
 
 
 def merge_environment(
@@ -65,7 +91,12 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
     check_variables(environment)
     total = 0
     for name, value in environment.items():
-        size = _encoded_size(name) + 1 + _encoded_size(value) + 1
+        size = (
+            _encoded_size(name, f"the name {name!r}")
+            + 1
+            + _encoded_size(value, f"the value of {name}")
+            + 1
+        )
         if size > MAX_ARG_STRLEN:
             raise EnvironmentTooLargeError(
                 f"the environment is too large to start a command: {name} is "
@@ -75,29 +106,45 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
             )
         total += size + _POINTER_SIZE
     for argument in argv:
-        total += _encoded_size(argument) + 1 + _POINTER_SIZE
+        total += _encoded_size(argument, "an argument") + 1 + _POINTER_SIZE
     limit = argument_space_limit()
     if total > limit:
-        largest = sorted(
-            environment, key=lambda name: len(environment[name]), reverse=True
-        )[:3]
         raise EnvironmentTooLargeError(
             f"the environment is too large to start a command: {total} bytes "
             f"for {len(environment)} variables and the arguments, over the "
-            f"kernel's limit of {limit} bytes (largest: {', '.join(largest)})",
+            f"kernel's limit of {limit} bytes "
+            f"(largest: {', '.join(_largest(environment))})",
             "put large values in files, or raise the stack limit (ulimit -s)",
         )
 
 
-def _encoded_size(text: str) -> int:
-    return len(os.fsencode(text))
+def _largest(environment: Mapping[str, str]) -> list[str]:
+    return sorted(environment, key=lambda name: len(environment[name]), reverse=True)[
+        :3
+    ]
+
+
+def _encoded_size(text: str, owner: str) -> int:
+    # os.fsencode maps the bytes that were not UTF-8 back to themselves, but
+    # a lone surrogate from a JSON "\ud800" escape has no byte form at all.
+    try:
+        return len(os.fsencode(text))
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{owner} contains a lone UTF-16 surrogate, which a process "
+            "environment cannot carry",
+            "seal the value again as valid text",
+        ) from None
 
 
 def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     """Replace this process with ``argv``; return only by raising.
 
     The command is looked up in the new environment's ``PATH``, as
-    ``execvpe`` does.
+    ``execvpe`` does. Python ignores SIGPIPE and SIGXFSZ at start-up and
+    an ignored signal stays ignored across exec, so both are set back to
+    their default action first: a command writing to a closed pipe then
+    stops as it would if started from a shell.
 
     Raises:
         CommandError: the command was not found (exit status 127) or
@@ -106,6 +153,10 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     """
     sys.stdout.flush()
     sys.stderr.flush()
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
     program = argv[0]
     try:
         os.execvpe(program, list(argv), dict(environment))
@@ -124,7 +175,9 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     except OSError as error:
         if error.errno == errno.E2BIG:
             raise EnvironmentTooLargeError(
-                "the kernel rejected the environment as too large (E2BIG)",
+                "the kernel rejected the environment as too large (E2BIG): "
+                f"{len(environment)} variables, largest: "
+                f"{', '.join(_largest(environment))}",
                 "put large values in files",
             ) from None
         raise CommandError(
