@@ -26,6 +26,7 @@ COMMANDS = {
     "seal": "envbake.commands.seal",
     "run": "envbake.commands.run",
     "export": "envbake.commands.export",
+    "decrypt": "envbake.commands.decrypt",
     "verify": "envbake.commands.verify",
     "inspect": "envbake.commands.inspect",
 }
