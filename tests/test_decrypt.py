@@ -35,7 +35,7 @@ def _run_decrypt(
             str(sealed_file),
             "-o",
             str(output),
-            env={"ENVBAKE_KEY": TEST_KEY} if key == TEST_KEY else {"ENVBAKE_KEY": key},
+            env={"ENVBAKE_KEY": key},
         )
     # Run under a given umask to show that the mode does not depend on it.
     return subprocess.run(

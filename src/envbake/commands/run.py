@@ -252,15 +252,18 @@ def _gated_out(settings: Settings, environ: Mapping[str, str]) -> bool:
 
 
 def _plain_variables(settings: Settings, options: RunOptions) -> dict[str, str]:
-    switch = f"{settings.disable_env}=true"
+    switch = settings.disable_env
     path = settings.plain_file
     if not path:
-        _log(options, f"decryption switched off by {switch}; no plain file configured")
+        _log(
+            options,
+            f"decryption switched off by {switch}=true; no plain file configured",
+        )
         return {}
     if not os.path.exists(path):
         _log(
             options,
-            f"decryption switched off by {switch}; the plain file {path} does not "
+            f"decryption switched off by {switch}=true; the plain file {path} does not "
             "exist, so no variables were loaded",
         )
         return {}
@@ -269,7 +272,7 @@ def _plain_variables(settings: Settings, options: RunOptions) -> dict[str, str]:
     variables = compose.compose_files([path])
     _log(
         options,
-        f"decryption switched off by {switch}; loaded {len(variables)} variables "
+        f"decryption switched off by {switch}=true; loaded {len(variables)} variables "
         f"from the plain file {path}",
     )
     return variables
