@@ -445,7 +445,10 @@ def test_run_quiet_and_verbose(tmp_path: Path, sealed_file: Path) -> None:
         (["run", "--"], "no command given after --"),
         (["run", "--bogus", "--", "true"], "unknown option --bogus for run"),
         (["run", "--key-env", "--", "true"], "--key-env needs a value"),
-        (["run", "--max-size", "lots", "--", "true"], "--max-size needs a whole"),
+        (
+            ["run", "--max-size", "lots", "--", "true"],
+            "--max-size takes a whole number of bytes",
+        ),
         (["run", "a", "b", "--", "true"], "unexpected argument 'b' before --"),
     ],
 )

@@ -22,6 +22,7 @@ RUN_TIME_MODULES = [
     "commands/run.py",
     "runtime.py",
     "_keysource.py",
+    "_output.py",
     "sealed.py",
     "_v1.py",
     "_v2.py",
@@ -37,12 +38,19 @@ IMPORTED_WITHOUT_MESSAGES = {
     "envbake.errors",
     "envbake.loader",
 }
-#: Messages of shared modules that only sealing can raise.
-SEALING_ONLY = {
+#: Messages of shared modules that envbake run cannot print: they are
+#: raised only when sealing, when the Python API is given key bytes, or
+#: when standard output fails (run writes nothing there).
+NOT_PRINTED_BY_RUN = {
     "a v1 key must be given as text",
     "a key must be <> bytes",
     "unknown format <>",
     "invalid environment name <>",
+    "age recipients need the v2 format",
+    "give either a key or age recipients, not both",
+    "no key given",
+    "<> is sealed in age mode: give the identities' text, not key bytes",
+    "cannot write the output: <>",
 }
 #: The exit status written on the page for lines that are not errors.
 INFORMATION = "none (information)"
@@ -96,7 +104,7 @@ def messages_in_source() -> set[Message]:
             if status is not None:
                 template = _template(node.args[0])
                 assert template is not None, f"{module}:{node.lineno}: not a literal"
-                if template not in SEALING_ONLY:
+                if template not in NOT_PRINTED_BY_RUN:
                     found.add(Message(template, status))
                 continue
             message = _printed_message(node)
@@ -115,9 +123,12 @@ def _printed_message(call: ast.Call) -> Message | None:
     if name == "print_line":
         # cli.print_line is called with a literal only for internal errors.
         template = _template(call.args[0])
-        if template is None:
+        if template is None or template in NOT_PRINTED_BY_RUN:
             return None
         return Message(template, str(errors.EXIT_INTERNAL))
+    if isinstance(function, ast.Attribute) and function.attr == "write_line":
+        template = _template(call.args[0])
+        return None if template is None else Message(template, INFORMATION)
     if isinstance(function, ast.Attribute) and function.attr == "write":
         template = _template(call.args[0])
         if template is None or not template.startswith("envbake: "):

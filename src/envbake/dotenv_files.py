@@ -101,7 +101,8 @@ def parse(text: str, *, path: str) -> list[Entry]:
         if binding.error:
             raise InputError(
                 f"{path}:{line}: cannot parse this line",
-                "check its quotes: a quoted value must end with the same quote",
+                "write NAME=value, with a name of letters, digits and '_', and "
+                "end a quoted value with the same quote",
             )
         if binding.key is None:
             continue

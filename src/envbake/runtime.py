@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -13,7 +14,6 @@ from envbake.errors import (
     EXIT_NOT_EXECUTABLE,
     CommandError,
     EnvironmentTooLargeError,
-    InputError,
 )
 
 #: Linux rejects any one argument or ``NAME=value`` string longer than
@@ -91,12 +91,7 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
     check_variables(environment)
     total = 0
     for name, value in environment.items():
-        size = (
-            _encoded_size(name, f"the name {name!r}")
-            + 1
-            + _encoded_size(value, f"the value of {name}")
-            + 1
-        )
+        size = _encoded_size(name) + 1 + _encoded_size(value) + 1
         if size > MAX_ARG_STRLEN:
             raise EnvironmentTooLargeError(
                 f"the environment is too large to start a command: {name} is "
@@ -106,7 +101,7 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
             )
         total += size + _POINTER_SIZE
     for argument in argv:
-        total += _encoded_size(argument, "an argument") + 1 + _POINTER_SIZE
+        total += _encoded_size(argument) + 1 + _POINTER_SIZE
     limit = argument_space_limit()
     if total > limit:
         raise EnvironmentTooLargeError(
@@ -124,17 +119,8 @@ def _largest(environment: Mapping[str, str]) -> list[str]:
     ]
 
 
-def _encoded_size(text: str, owner: str) -> int:
-    # os.fsencode maps the bytes that were not UTF-8 back to themselves, but
-    # a lone surrogate from a JSON "\ud800" escape has no byte form at all.
-    try:
-        return len(os.fsencode(text))
-    except UnicodeEncodeError:
-        raise InputError(
-            f"{owner} contains a lone UTF-16 surrogate, which a process "
-            "environment cannot carry",
-            "seal the value again as valid text",
-        ) from None
+def _encoded_size(text: str) -> int:
+    return len(os.fsencode(text))
 
 
 def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
@@ -151,8 +137,11 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
             could not be executed (126), as shells report them.
         EnvironmentTooLargeError: the kernel rejected the size.
     """
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed stream must not keep the command from starting.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     for name in ("SIGPIPE", "SIGXFSZ"):
         number = getattr(signal, name, None)
         if number is not None:

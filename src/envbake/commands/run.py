@@ -19,12 +19,11 @@ The start-up sequence, in order:
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from envbake import _keysource, runtime
+from envbake import _keysource, _output, runtime
 from envbake.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -129,7 +128,7 @@ def parse_arguments(arguments: list[str]) -> RunOptions:
         raise UsageError("no command given: put -- before the command", USAGE)
     split = arguments.index("--")
     own, options.command = arguments[:split], arguments[split + 1 :]
-    if not options.command:
+    if not options.command or not options.command[0]:
         raise UsageError("no command given after --", USAGE)
     index = 0
     while index < len(own):
@@ -158,9 +157,16 @@ def parse_arguments(arguments: list[str]) -> RunOptions:
 
 def _set_value(options: RunOptions, attribute: str, value: str) -> None:
     if attribute == "max_size":
-        if not value.isdigit():
-            raise UsageError("--max-size needs a whole number of bytes", USAGE)
-        options.max_size = int(value)
+        from envbake import sealed
+
+        try:
+            options.max_size = sealed.parse_max_size(value)
+        except ValueError:
+            raise UsageError(
+                "--max-size takes a whole number of bytes from 1 to "
+                f"{sealed.MAX_SIZE_CEILING}",
+                USAGE,
+            ) from None
     else:
         setattr(options, attribute, value)
 
@@ -293,13 +299,12 @@ def _decrypt(
             f"encryption set {settings.disable_env}=true"
         ),
     )
-    text = sealed.read_sealed_file(settings.file)
+    max_size = sealed.DEFAULT_MAX_SIZE if options.max_size is None else options.max_size
+    text = sealed.read_sealed_file(settings.file, max_size=max_size)
     opened = sealed.open_text(
         text,
         found.text,
-        max_size=(
-            sealed.DEFAULT_MAX_SIZE if options.max_size is None else options.max_size
-        ),
+        max_size=max_size,
         expected_environment=settings.environment,
         source=settings.file,
         key_source=found.source,
@@ -324,19 +329,19 @@ def _start(
     )
     runtime.check_exec_size(options.command, merged)
     if options.verbose and variables:
-        sys.stderr.write(f"envbake: variables: {', '.join(sorted(variables))}\n")
+        _output.write_line(f"variables: {', '.join(sorted(variables))}")
         if not options.override:
             inherited_names = sorted(name for name in variables if name in environ)
             if inherited_names:
-                sys.stderr.write(
-                    f"envbake: already set, so not replaced: {', '.join(inherited_names)}\n"
+                _output.write_line(
+                    f"already set, so not replaced: {', '.join(inherited_names)}"
                 )
     runtime.exec_command(options.command, merged)
 
 
 def _log(options: RunOptions, message: str) -> None:
     if not options.quiet:
-        sys.stderr.write(f"envbake: {message}\n")
+        _output.write_line(message)
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
