@@ -101,7 +101,9 @@ def read_docker_env_file(text: str, *, trim_quotes: bool) -> dict[str, str]:
             continue
         name, separator, value = line.partition("=")
         assert separator, f"line {number} has no '='"
-        assert name and " " not in name and "\t" not in name
+        assert name
+        assert " " not in name
+        assert "\t" not in name
         assert len(raw.encode("utf-8")) <= exporting.DOCKER_MAX_LINE
         if trim_quotes and len(value) >= 2 and value[0] == value[-1] in "'\"":
             value = value[1:-1]
