@@ -8,11 +8,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from envbake import _atomic, _keysource, _v2, compose, sealed
+from envbake import _atomic, _keysource, _v2, sealed
 from envbake.commands import _common
+from envbake.commands import compose as compose_command
 
 DEFAULT_OUTPUT = "env.encrypted"
 INFO_SUFFIX = ".info"
@@ -28,26 +29,15 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
             "metadata file (FILE.info) atomically."
         ),
     )
-    parser.add_argument(
-        "--input",
-        "-i",
-        action="append",
-        required=True,
-        metavar="FILE",
-        help="a dotenv file to read; repeat for more, later files win",
-    )
-    parser.add_argument(
-        "--environment",
-        default="",
-        metavar="NAME",
-        help="the environment's name, recorded in the file (default: none)",
-    )
+    compose_command.add_input_arguments(parser)
     parser.add_argument(
         "-o",
         "--output",
-        default=DEFAULT_OUTPUT,
         metavar="PATH",
-        help=f"where to write the sealed file (default: {DEFAULT_OUTPUT})",
+        help=(
+            "where to write the sealed file (default: the output setting, "
+            f"else {DEFAULT_OUTPUT})"
+        ),
     )
     parser.add_argument(
         "--format",
@@ -63,20 +53,24 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
             "gives different files (and a new image layer every build)"
         ),
     )
+    compose_command.add_settings_arguments(parser)
     _common.add_build_key_argument(parser)
     return parser
 
 
 def main(options: argparse.Namespace) -> int:
-    _v2.check_environment_name(options.environment)
-    variables = compose.compose_files(options.input)
+    composed = compose_command.compose_from_options(options)
+    key_names = compose_command.build_key_variables(composed.settings)
+    options.output = options.output or composed.settings.output
     found = _keysource.require_key(
         os.environ,
         key_file=options.key_file,
-        variables=_common.BUILD_KEY_VARIABLES,
+        variables=key_names,
         hint=_common.BUILD_KEY_HINT,
     )
-    variables = drop_key_variables(variables, found.text)
+    variables = drop_key_variables(
+        composed.variables, found.text, names=(*key_names, *_common.BUILD_KEY_VARIABLES)
+    )
 
     text = sealed.seal(
         variables,
@@ -110,15 +104,21 @@ def main(options: argparse.Namespace) -> int:
     return 0
 
 
-def drop_key_variables(variables: Mapping[str, str], key_text: str) -> dict[str, str]:
-    """Leave out the build key variables and any variable holding the key.
+def drop_key_variables(
+    variables: Mapping[str, str],
+    key_text: str,
+    *,
+    names: Collection[str] = _common.BUILD_KEY_VARIABLES,
+) -> dict[str, str]:
+    """Leave out the build key variables ``names`` and any variable holding
+    the key.
 
     A warning names each variable left out, never its value.
     """
     key = key_text.strip()
     kept: dict[str, str] = {}
     for name, value in variables.items():
-        if name in _common.BUILD_KEY_VARIABLES or (key and value.strip() == key):
+        if name in names or (key and value.strip() == key):
             sys.stderr.write(
                 f"envbake: warning: {name} holds the encryption key and is left "
                 "out of the sealed file\n"
