@@ -338,3 +338,15 @@ def test_no_command_takes_a_key_argument() -> None:
                     or option.endswith("-key-variable")
                     or "key" not in option.replace("key-file", "")
                 ), (name, option)
+
+
+def test_key_id_prints_age_recipient_tags() -> None:
+    from envbake import _age
+
+    identity = run_envbake("keygen", "--age")
+    recipient = identity.stderr.split("Public key: ")[1].strip()
+
+    result = run_envbake("key-id", env={"ENVBAKE_KEY": identity.stdout})
+
+    assert result.returncode == 0, result.stderr
+    assert _age.recipient_tag(recipient) + "\n" == result.stdout

@@ -141,14 +141,25 @@ def decode_payload(text: str, *, source: str) -> bytes:
 
 
 def plaintext_document(
-    variables: Mapping[str, str], *, mode: str, environment: str
+    variables: Mapping[str, str],
+    *,
+    mode: str,
+    environment: str,
+    key_field: str | None = None,
 ) -> bytes:
     """Serialise and compress the plaintext of a v2 file.
 
     Keys are sorted, so the same variables give the same bytes whatever
-    order the inputs listed them in.
+    order the inputs listed them in. ``key_field`` is repeated inside only
+    in modes whose cipher does not authenticate the header (``age``).
     """
-    document = {"environment": environment, "mode": mode, "variables": dict(variables)}
+    document: dict[str, Any] = {
+        "environment": environment,
+        "mode": mode,
+        "variables": dict(variables),
+    }
+    if key_field is not None:
+        document["key_field"] = key_field
     text = json.dumps(
         document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
     )
@@ -156,11 +167,17 @@ def plaintext_document(
 
 
 def read_plaintext(
-    compressed: bytes, *, header: Header, max_size: int, source: str
+    compressed: bytes,
+    *,
+    header: Header,
+    max_size: int,
+    source: str,
+    key_field: str | None = None,
 ) -> dict[str, str]:
     """Decompress and check an authenticated plaintext.
 
-    The mode and environment repeated inside must equal the header's.
+    The mode and environment repeated inside must equal the header's, and
+    so must ``key_field`` if the mode repeats it (it is absent otherwise).
 
     Raises:
         DamagedFileError: the plaintext is not what envbake writes, or it
@@ -186,6 +203,7 @@ def read_plaintext(
         not isinstance(document, dict)
         or document.get("mode") != header.mode
         or document.get("environment") != header.environment
+        or document.get("key_field") != key_field
         or not isinstance(document.get("variables"), dict)
         or not all(isinstance(v, str) for v in document["variables"].values())
     ):

@@ -29,6 +29,8 @@ COMMANDS = {
     "export": "envbake.commands.export",
     "verify": "envbake.commands.verify",
     "inspect": "envbake.commands.inspect",
+    "rotate": "envbake.commands.rotate",
+    "diff": "envbake.commands.diff",
 }
 
 DEBUG_ENV = "ENVBAKE_DEBUG"

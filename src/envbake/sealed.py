@@ -8,7 +8,7 @@ function needs it, so importing this module stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from envbake import _v1, _v2, keys
@@ -38,6 +38,8 @@ class Opened:
         key_id: The v2 key id, or ``None`` for other modes.
         environment: The environment the file was sealed for, or ``None``
             for v1 files, which do not record one.
+        recipients: In ``age`` mode, the tags of the recipients whose
+            identities opened the file; empty in other modes.
     """
 
     variables: dict[str, str]
@@ -45,11 +47,14 @@ class Opened:
     mode: str
     key_id: str | None
     environment: str | None
+    recipients: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """Return a short description such as ``v2, key 3f9a...``."""
         if self.key_id:
             return f"{self.format}, key {self.key_id}"
+        if self.recipients:
+            return f"{self.format}, age recipient {', '.join(self.recipients)}"
         if self.format == "v2":
             return f"{self.format}, {self.mode}"
         return self.format
@@ -81,28 +86,46 @@ def check_variables(variables: Mapping[str, str]) -> None:
 
 def seal(
     variables: Mapping[str, str],
-    key: str | bytes,
+    key: str | bytes | None = None,
     *,
+    recipients: Sequence[str] | None = None,
     environment: str = "",
     format: str = "v2",
     random_nonce: bool = False,
 ) -> str:
     """Encrypt ``variables`` and return the text of a sealed file.
 
+    Give either ``key`` (the symmetric ``siv`` mode, or v1) or
+    ``recipients`` (the v2 ``age`` mode), not both.
+
     Args:
         variables: The names and values to seal.
         key: For v2, the key's text (see :func:`envbake.keys.parse_key`) or
             its 32 bytes. For v1, the key string as the Node.js
             implementation took it (any text).
+        recipients: age X25519 recipients (``age1...``), public keys whose
+            identities can open the file.
         environment: The environment's name, recorded in the v2 header.
         format: ``"v2"`` (the default) or ``"v1"``.
-        random_nonce: For v2, add a random nonce, so that sealing the same
-            variables twice gives different files.
+        random_nonce: For v2 ``siv`` mode, add a random nonce, so that
+            sealing the same variables twice gives different files. ``age``
+            mode files always differ.
 
     Raises:
-        InputError: invalid variables, key text or environment name.
+        InputError: invalid variables, key text, recipients or environment
+            name, or both or neither of ``key`` and ``recipients``.
     """
     check_variables(variables)
+    if recipients is not None:
+        if key is not None:
+            raise InputError("give either a key or age recipients, not both")
+        if format != "v2":
+            raise InputError("age recipients need the v2 format")
+        from envbake import _age
+
+        return _age.seal_age(variables, recipients, environment=environment)
+    if key is None:
+        raise InputError("no key given", "give a key or age recipients")
     if format == "v1":
         if isinstance(key, bytes):
             raise InputError("a v1 key must be given as text")
@@ -130,7 +153,8 @@ def open_text(
 
     Args:
         text: The whole file.
-        key: The key's text, or for v2 its 32 bytes.
+        key: The key's text, or for v2 ``siv`` mode its 32 bytes. For
+            ``age`` mode, the text of one or more age identities.
         max_size: The limit on the decompressed plaintext, in bytes.
         expected_environment: If given, a file sealed for another
             environment is rejected.
@@ -170,6 +194,18 @@ def _open_v2(
     text: str, key: str | bytes, max_size: int, source: str, key_source: str
 ) -> Opened:
     header = _v2.parse_header(text, source=source)
+    if header.mode == "age":
+        if isinstance(key, bytes):
+            raise InputError(
+                f"{source} is sealed in age mode: give the identities' text, "
+                "not key bytes"
+            )
+        from envbake import _age
+
+        variables, tags = _age.open_age(
+            header, key, max_size=max_size, source=source, key_source=key_source
+        )
+        return Opened(variables, "v2", "age", None, header.environment, tags)
     if header.mode != "siv":
         raise UnsupportedFormatError(
             f"{source} is sealed in {header.mode} mode, which this envbake cannot open",

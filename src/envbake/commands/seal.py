@@ -8,12 +8,13 @@ import json
 import os
 import sys
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from envbake import _atomic, _keysource, _v2, sealed
 from envbake.commands import _common
 from envbake.commands import compose as compose_command
+from envbake.errors import InputError, UsageError
 
 DEFAULT_OUTPUT = "env.encrypted"
 INFO_SUFFIX = ".info"
@@ -25,8 +26,8 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
         help="compose dotenv files and encrypt them",
         description=(
             "Read dotenv files (a later file's value wins), encrypt the "
-            "variables with the build key and write the sealed file and its "
-            "metadata file (FILE.info) atomically."
+            "variables with the build key, or for age recipients, and write "
+            "the sealed file and its metadata file (FILE.info) atomically."
         ),
     )
     compose_command.add_input_arguments(parser)
@@ -55,67 +56,182 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     )
     compose_command.add_settings_arguments(parser)
     _common.add_build_key_argument(parser)
+    add_recipient_arguments(parser)
     return parser
+
+
+def add_recipient_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--recipient`` and ``--recipients-file`` (the v2 ``age`` mode)."""
+    parser.add_argument(
+        "--recipient",
+        "-r",
+        action="append",
+        default=[],
+        metavar="AGE1...",
+        help=(
+            "seal in age mode for this age X25519 recipient (a public key) "
+            "instead of with a symmetric key; repeat for more"
+        ),
+    )
+    parser.add_argument(
+        "--recipients-file",
+        "-R",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=(
+            "seal in age mode for every recipient listed in PATH, one a line "
+            "('#' starts a comment); repeatable"
+        ),
+    )
+
+
+def recipients_from_options(options: argparse.Namespace) -> list[str] | None:
+    """Return the age recipients given on the command line, or None."""
+    if not options.recipient and not options.recipients_file:
+        return None
+    from envbake import _age
+
+    recipients = [
+        _age.parse_recipient(text, source=f"--recipient {index}")
+        for index, text in enumerate(options.recipient, start=1)
+    ]
+    for path in options.recipients_file:
+        recipients.extend(_age.read_recipients_file(path))
+    return recipients
 
 
 def main(options: argparse.Namespace) -> int:
     composed = compose_command.compose_from_options(options)
     key_names = compose_command.build_key_variables(composed.settings)
+    left_out = (*key_names, *_common.BUILD_KEY_VARIABLES)
     options.output = options.output or composed.settings.output
-    found = _keysource.require_key(
-        os.environ,
-        key_file=options.key_file,
-        variables=key_names,
-        hint=_common.BUILD_KEY_HINT,
-    )
-    variables = drop_key_variables(
-        composed.variables, found.text, names=(*key_names, *_common.BUILD_KEY_VARIABLES)
-    )
+    variables = composed.variables
+    recipients = recipients_from_options(options)
+    if recipients is not None:
+        if options.format != "v2" or options.random_nonce:
+            raise UsageError(
+                "--recipient and --recipients-file take neither --format v1 nor "
+                "--random-nonce",
+                "age mode files are always v2, with a new random file key each time",
+            )
+        variables = drop_key_variables(
+            variables, "", recipients=recipients, names=left_out
+        )
+        text = sealed.seal(
+            variables, recipients=recipients, environment=options.environment
+        )
+    else:
+        found = _keysource.require_key(
+            os.environ,
+            key_file=options.key_file,
+            variables=key_names,
+            hint=_common.BUILD_KEY_HINT + ", or give --recipient for age mode",
+        )
+        reject_identity_as_build_key(found)
+        variables = drop_key_variables(variables, found.text, names=left_out)
 
-    text = sealed.seal(
-        variables,
-        found.text,
+        text = sealed.seal(
+            variables,
+            found.text,
+            environment=options.environment,
+            format=options.format,
+            random_nonce=options.random_nonce,
+        )
+    data, info = write_sealed(
+        options.output,
+        text,
+        variables=variables,
         environment=options.environment,
-        format=options.format,
-        random_nonce=options.random_nonce,
-    )
-    data = text.encode("ascii")
-    _atomic.write_atomic(options.output, data, mode=0o644)
-
-    info = metadata(
-        data, variables=variables, environment=options.environment, text=text
-    )
-    _atomic.write_atomic(
-        options.output + INFO_SUFFIX,
-        (json.dumps(info, indent=2) + "\n").encode("utf-8"),
-        mode=0o644,
+        recipients=recipients or (),
     )
 
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
-    described = (
-        f"{info['format']}, key {info['key_id']}"
-        if info.get("key_id")
-        else info["format"]
-    )
     sys.stderr.write(
         f"envbake: sealed {len(variables)} variables ({plain_size} bytes of JSON, "
-        f"{len(data)} bytes sealed) into {options.output} ({described})\n"
+        f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})\n"
     )
     return 0
+
+
+def reject_identity_as_build_key(found: _keysource.FoundKey) -> None:
+    """Raise :class:`InputError` if the build key is an age identity.
+
+    The message names the identity's recipient, which is public, because
+    that is what sealing in age mode needs.
+    """
+    from envbake import _age
+
+    if not _age.is_identity_text(found.text):
+        return
+    identities = _age.parse_identities(found.text, source=found.source)
+    recipients = " ".join(
+        f"--recipient {identity.to_public()}" for identity in identities.identities
+    )
+    raise InputError(
+        f"{found.source} contains an age identity, which is a run-time key",
+        f"seal for its recipient instead: {recipients}",
+    )
+
+
+def write_sealed(
+    path: str,
+    text: str,
+    *,
+    variables: Mapping[str, str],
+    environment: str,
+    recipients: Sequence[str] = (),
+) -> tuple[bytes, dict[str, Any]]:
+    """Write a sealed file and then its metadata file, each atomically.
+
+    Returns:
+        The sealed file's bytes and the metadata written beside it.
+    """
+    data = text.encode("ascii")
+    _atomic.write_atomic(path, data, mode=0o644)
+    info = metadata(
+        data,
+        variables=variables,
+        environment=environment,
+        text=text,
+        recipients=recipients,
+    )
+    _atomic.write_atomic(
+        path + INFO_SUFFIX,
+        (json.dumps(info, indent=2) + "\n").encode("utf-8"),
+        mode=0o644,
+    )
+    return data, info
+
+
+def describe_info(info: Mapping[str, Any]) -> str:
+    """Return ``v2, key 3f9a...``, ``v2, age recipients ...`` or ``v1``."""
+    if info.get("key_id"):
+        return f"{info['format']}, key {info['key_id']}"
+    if info.get("recipient_tags"):
+        from envbake import _age
+
+        return f"{info['format']}, age {_age.name_recipients(info['recipient_tags'])}"
+    return str(info["format"])
 
 
 def drop_key_variables(
     variables: Mapping[str, str],
     key_text: str,
     *,
+    recipients: Sequence[str] = (),
     names: Collection[str] = _common.BUILD_KEY_VARIABLES,
 ) -> dict[str, str]:
     """Leave out the build key variables ``names`` and any variable holding
     the key.
 
+    In age mode (``recipients`` given) there is no secret build key, so a
+    variable is left out if it contains an age identity of one of the
+    recipients: the key that opens the file must not travel inside it.
     A warning names each variable left out, never its value.
     """
     key = key_text.strip()
+    opens_file = _identity_check(recipients)
     kept: dict[str, str] = {}
     for name, value in variables.items():
         if name in names or (key and value.strip() == key):
@@ -124,14 +240,49 @@ def drop_key_variables(
                 "out of the sealed file\n"
             )
             continue
+        if opens_file(value):
+            sys.stderr.write(
+                f"envbake: warning: {name} contains the age identity of a recipient "
+                "and is left out of the sealed file\n"
+            )
+            continue
         kept[name] = value
     return kept
 
 
+def _identity_check(recipients: Sequence[str]) -> Callable[[str], bool]:
+    """Return a test of whether a value contains an identity of ``recipients``."""
+    if not recipients:
+        return lambda value: False
+    from envbake import _age
+    from envbake.errors import InvalidKeyError
+
+    tags = {_age.recipient_tag(recipient) for recipient in recipients}
+
+    def opens_file(value: str) -> bool:
+        if not _age.is_identity_text(value):
+            return False
+        try:
+            held = _age.parse_identities(value, source="a variable")
+        except InvalidKeyError:
+            return False
+        return not tags.isdisjoint(held.tags)
+
+    return opens_file
+
+
 def metadata(
-    data: bytes, *, variables: Mapping[str, str], environment: str, text: str
+    data: bytes,
+    *,
+    variables: Mapping[str, str],
+    environment: str,
+    text: str,
+    recipients: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return the metadata file's fields: no values, nothing secret.
+
+    In age mode the fields include the recipients (public keys) and their
+    tags, so that an operator can tell which platform holds which identity.
 
     ``created`` honours ``SOURCE_DATE_EPOCH`` so that builds can be
     reproduced byte for byte.
@@ -150,5 +301,9 @@ def metadata(
         info["mode"] = header.mode
         if header.mode == "siv":
             info["key_id"] = header.key_field
+        elif header.mode == "age":
+            info["recipient_tags"] = header.key_field.split(",")
+            if recipients:
+                info["recipients"] = sorted(set(recipients))
     info["sha256"] = hashlib.sha256(data).hexdigest()
     return info
