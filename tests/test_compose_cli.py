@@ -454,3 +454,35 @@ def test_env_required_with_components(project: Path) -> None:
 
     assert result.returncode == EXIT_USAGE
     assert "local, staging, production" in result.stderr
+
+
+def test_seal_env_for_age_recipient(project: Path) -> None:
+    keygen = run_envbake("keygen", "--age")
+    identity = keygen.stdout + keygen.stderr
+    recipient = next(
+        line.split(": ", 1)[1]
+        for line in identity.splitlines()
+        if line.startswith("Public key: ")
+    )
+
+    result = run_envbake(
+        "seal", "--env", "staging", "--recipient", recipient, cwd=project
+    )
+
+    assert result.returncode == 0, result.stderr
+    text = (project / "env.encrypted").read_text(encoding="ascii")
+    assert text.startswith("envbake:v2:age:")
+    info = json.loads((project / "env.encrypted.info").read_text(encoding="utf-8"))
+    assert info["environment"] == "staging"
+    assert info["variables"] == len(json.loads(EXPECTED_STAGING.read_text("utf-8")))
+
+
+def test_readme_explain_example_is_current(project: Path) -> None:
+    readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    block = readme.split("from, the assignments it overrode", 1)[1]
+    block = block.split("```\n", 2)[1]
+
+    result = run_envbake("compose", "--env", "production", "--explain", cwd=project)
+
+    for part in block.strip().split("\n\n"):
+        assert part in result.stdout

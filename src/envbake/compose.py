@@ -1,12 +1,12 @@
 """Compose one environment's variables from component and secret files.
 
 For environment ``E``, each component file gives its ``[default]`` section
-and then its ``[E]`` section, in the order the components are listed; then
-the secret files do the same. A file without section headers is all
+and then its ``[E]`` section, in the order the components are listed. The
+secret files follow in the same way. A file without section headers is all
 ``[default]``. Where two assignments set the same variable, the later one
 wins. ``${NAME}`` references are resolved only after that, against the
-final values (see :mod:`envbake.interpolation`), and the result records,
-for every variable, the assignment its value came from and the ones it
+final values (see :mod:`envbake.interpolation`). The result records, for
+every variable, the assignment its value came from and the ones it
 overrode.
 """
 

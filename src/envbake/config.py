@@ -275,9 +275,9 @@ def _from_folder(folder: Path, text: str) -> str:
     """Return ``text``, a path relative to ``folder``, as a path relative to
     the current folder when it is below it (so that messages stay short)."""
     path = os.path.abspath(folder / text)
-    here = os.getcwd()
-    if os.path.commonpath([path, here]) == here:
-        return os.path.relpath(path, here)
+    current_folder = os.getcwd()
+    if os.path.commonpath([path, current_folder]) == current_folder:
+        return os.path.relpath(path, current_folder)
     return path
 
 

@@ -2,14 +2,14 @@
 
 References are resolved after the whole environment is composed (late
 binding), so a value may refer to a name that a later section, a later
-file or a secret file sets, and always sees that name's final value. The
+file or a secret file sets, and always gets that name's final value. The
 syntax:
 
 - ``${NAME}`` is the final value of ``NAME``. A name defined nowhere is an
   error, never an empty string.
-- ``${NAME:-fallback}`` is the value of ``NAME`` unless it is unset or
-  empty, as in the POSIX shell; then it is ``fallback``, which may itself
-  contain references.
+- ``${NAME:-fallback}`` is the value of ``NAME``, or ``fallback`` when
+  ``NAME`` is unset or empty, as in the POSIX shell. The fallback may
+  itself contain references.
 - ``\\${`` is a literal ``${``. A bare ``$name`` and any other ``$`` are
   literal text, so passwords and bcrypt hashes need no escaping.
 - A single-quoted value is never interpolated (the caller marks it

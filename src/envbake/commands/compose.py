@@ -16,7 +16,7 @@ from envbake.commands import _common
 from envbake.dotenv_files import Entry
 from envbake.errors import UsageError
 
-#: What ``compose`` prints in place of a value without ``--show-values``.
+#: The text printed in place of each value unless ``--show-values`` is given.
 HIDDEN = "<hidden>"
 
 
@@ -184,9 +184,9 @@ def _flag_list(values: list[str] | None) -> tuple[str, ...] | None:
 def compose_from_options(options: argparse.Namespace) -> Composed:
     """Compose the environment that the command line and settings describe.
 
-    The build key variables are left out, with a warning, as
-    ``envbake seal`` leaves them out; so is any variable whose value is the
-    build key, when the key is set.
+    The build key variables are left out with a warning, as ``envbake seal``
+    leaves them out. When the build key is set, any variable whose value is
+    the key is left out too.
 
     Raises:
         UsageError: no inputs, or an unknown environment.
