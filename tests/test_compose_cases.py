@@ -2,7 +2,7 @@
 values, CRLF, byte-order marks, escapes) and interpolation (literal ``$``,
 undefined references, late binding across sections and secret files).
 
-Each case folder holds input files and an ``expected.json`` with checks.
+Each case folder contains input files and an ``expected.json`` with checks.
 Every ``compose`` check runs twice: through ``envbake compose`` and through
 ``envbake seal`` followed by opening the sealed file, since both must give
 the variables that would be sealed.

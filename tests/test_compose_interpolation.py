@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
+import tempfile
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from envbake import interpolation
+from envbake import compose, interpolation
+from envbake.commands import compose as compose_command
 from envbake.errors import InputError
 from envbake.interpolation import Definition, Reference
 
@@ -254,3 +257,35 @@ def test_escaped_reference_always_literal(before: str, after: str) -> None:
     value = f"{before}\\${{NAME}}{after}"
 
     assert _resolve({"V": value})["V"] == f"{before}${{NAME}}{after}"
+
+
+@given(
+    st.dictionaries(
+        _names,
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=("Cs",), blacklist_characters="\0\r"
+            ),
+            max_size=20,
+        ),
+        max_size=6,
+    )
+)
+def test_compose_dotenv_output_reads_back(values: dict[str, str]) -> None:
+    """What ``envbake compose --show-values`` prints, envbake reads back to
+    the same values, references and quotes included."""
+    try:
+        text = "".join(
+            compose_command.to_dotenv_line(name, value)
+            for name, value in values.items()
+        )
+    except InputError:
+        # No dotenv quoting keeps such a value intact; the json format does.
+        assume(False)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "out.env")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+        assert compose.compose_files([path]) == values

@@ -15,6 +15,10 @@ syntax:
 - A single-quoted value is never interpolated (the caller marks it
   literal).
 
+NOTE: python-dotenv decodes ``\\\\`` in double quotes before envbake gets
+the value, so ``"\\\\${A}"`` is also a literal ``${A}``, and a backslash
+followed by a reference cannot be written in double quotes.
+
 Reference names follow the POSIX shell: letters, digits and ``_``, not
 starting with a digit. A variable whose name has ``.`` or ``-`` can be set
 but not referred to.

@@ -264,7 +264,7 @@ def main(options: argparse.Namespace) -> int:
         text = (
             exporting.to_json(shown)
             if options.format == "json"
-            else exporting.to_dotenv(shown)
+            else "".join(to_dotenv_line(name, value) for name, value in shown.items())
         )
     sys.stdout.write(text)
     if not show and composed.variables:
@@ -291,9 +291,27 @@ def _explain(composed: Composed, *, show: bool, as_json: bool) -> str:
             comments.append(f"# overrides {overridden}")
         if variable.references:
             comments.append("# uses " + ", ".join(variable.references))
-        line = exporting.to_dotenv({name: value if show else HIDDEN})
+        line = to_dotenv_line(name, value if show else HIDDEN)
         blocks.append("\n".join(comments) + "\n" + line)
     return "\n".join(blocks)
+
+
+def to_dotenv_line(name: str, value: str) -> str:
+    """Return a dotenv line that envbake reads back as ``value``.
+
+    Double-quoted values are interpolated when envbake reads them, so a
+    ``${`` in one is written as ``\\${``. python-dotenv without envbake
+    keeps that backslash.
+
+    Raises:
+        envbake.errors.InputError: no dotenv quoting keeps the value intact
+            (see :func:`envbake.exporting.to_dotenv`).
+    """
+    line = exporting.to_dotenv({name: value})
+    prefix = f'{name}="'
+    if line.startswith(prefix):
+        line = prefix + line[len(prefix) :].replace("${", "\\${")
+    return line
 
 
 def _describe(variable: compose.Variable, value: str | None) -> dict[str, Any]:
