@@ -40,6 +40,7 @@ FLAG_NONCE = 1
 
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z0-9._-]*")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
+_VERSION = re.compile(r"v[0-9]+")
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")
 
 DAMAGED_HINT = (
@@ -70,15 +71,16 @@ def parse_header(text: str, *, source: str) -> Header:
         UnsupportedFormatError: another version or an unknown mode.
         DamagedFileError: the text does not have the v2 shape.
     """
-    body = text[:-1] if text.endswith("\n") else text
+    # Line endings added by an editor or a copy are not part of the file.
+    body = text.rstrip("\r\n")
     fields = body.split(":")
-    if len(fields) >= 2 and fields[1] != VERSION:
+    if len(fields) >= 3 and _VERSION.fullmatch(fields[1]) and fields[1] != VERSION:
         raise UnsupportedFormatError(
             f"{source} is an envbake file of version {fields[1]!r}, which this "
             "envbake does not read",
             "upgrade envbake",
         )
-    if len(fields) != 6:
+    if len(fields) != 6 or fields[1] != VERSION:
         raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
     _, _, mode, key_field, environment, payload = fields
     if mode not in MODES:
@@ -197,7 +199,7 @@ def read_plaintext(
         raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT)
     try:
         document: Any = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT) from None
     if (
         not isinstance(document, dict)

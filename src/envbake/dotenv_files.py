@@ -127,7 +127,8 @@ def parse_file(text: str, *, path: str) -> DotenvFile:
         if binding.error:
             raise InputError(
                 f"{path}:{line}: cannot parse this line",
-                "check its quotes: a quoted value must end with the same quote",
+                "write NAME=value, with a name of letters, digits and '_', and "
+                "end a quoted value with the same quote",
             )
         if binding.key is None:
             continue

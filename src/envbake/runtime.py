@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -104,8 +105,11 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
             could not be executed (126), as shells report them.
         EnvironmentTooLargeError: the kernel rejected the size.
     """
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed stream must not keep the command from starting.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     program = argv[0]
     try:
         os.execvpe(program, list(argv), dict(environment))

@@ -24,7 +24,27 @@ from envbake.errors import (
 #: cannot make envbake allocate more than this.
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 
+#: The largest limit ``--max-size`` accepts (1 TiB), far beyond memory.
+MAX_SIZE_CEILING = 2**40
+
 FORMATS = ("v2", "v1")
+
+
+def parse_max_size(text: str) -> int:
+    """Parse a ``--max-size`` value: a whole number of bytes, 1 to 1 TiB.
+
+    Raises:
+        ValueError: ``text`` is not such a number.
+    """
+    if (
+        not text.isascii()
+        or not text.isdigit()
+        or not 0 < int(text) <= MAX_SIZE_CEILING
+    ):
+        raise ValueError(
+            f"--max-size takes a whole number of bytes from 1 to {MAX_SIZE_CEILING}"
+        )
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -64,16 +84,25 @@ def check_variables(variables: Mapping[str, str]) -> None:
     """Check that every name and value can be put in a process environment.
 
     Names must be non-empty and contain no ``=`` or NUL; values must be
-    strings without NUL. Errors name the variable, never its value.
+    strings without NUL. Both must be valid Unicode (no lone surrogates,
+    which JSON can encode but UTF-8 cannot). Errors name the variable,
+    never its value.
 
     Raises:
         InputError: a name or value is invalid.
     """
     for name, value in variables.items():
-        if not isinstance(name, str) or not name or "=" in name or "\0" in name:
+        if (
+            not isinstance(name, str)
+            or not name
+            or "=" in name
+            or "\0" in name
+            or not _is_unicode(name)
+        ):
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
             raise InputError(
-                f"invalid variable name {name!r}",
-                "names must be non-empty and contain no '=' or NUL character",
+                f"invalid variable name {shown!r}",
+                "names must be non-empty valid Unicode with no '=' or NUL character",
             )
         if not isinstance(value, str):
             raise InputError(f"the value of {name} is not a string")
@@ -82,6 +111,36 @@ def check_variables(variables: Mapping[str, str]) -> None:
                 f"the value of {name} contains a NUL character, which a process "
                 "environment cannot carry",
             )
+        if not _is_unicode(value):
+            raise InputError(
+                f"the value of {name} is not valid Unicode (it contains a lone "
+                "surrogate)",
+                "seal the value again from UTF-8 text",
+            )
+
+
+def _check_unicode(variables: Mapping[str, str], *, source: str) -> None:
+    """Raise :class:`InputError` if a name or value has a lone surrogate.
+
+    JSON can encode such text (Node.js writes it for a broken string), but
+    no program can print or pass it on as UTF-8.
+    """
+    for name, value in variables.items():
+        if not _is_unicode(name) or not _is_unicode(value):
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(
+                f"{source}: the variable {shown!r} is not valid Unicode (it "
+                "contains a lone surrogate)",
+                "seal the environment again from UTF-8 text",
+            )
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def seal(
@@ -185,6 +244,7 @@ def open_text(
             raise InputError("a v1 key must be given as text")
         variables = _v1.open_blob(text, key, max_size=max_size, source=source)
         opened = Opened(variables, "v1", "v1", None, None)
+    _check_unicode(opened.variables, source=source)
     if expected_environment is not None:
         check_environment(opened, expected_environment, source=source)
     return opened
@@ -236,16 +296,21 @@ def check_environment(opened: Opened, expected: str, *, source: str) -> None:
         )
 
 
-def read_sealed_file(path: str) -> str:
+def read_sealed_file(path: str, *, max_size: int = DEFAULT_MAX_SIZE) -> str:
     """Read a sealed file's text.
+
+    A sealed file is never larger than its compressed plaintext in base64
+    plus a header, so reading stops past twice ``max_size``.
 
     Raises:
         SealedFileNotFoundError: the file does not exist or cannot be read.
-        DamagedFileError: the file is not text.
+        DamagedFileError: the file is larger than any file within
+            ``max_size`` can be.
     """
+    limit = 2 * max_size + 4096
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise SealedFileNotFoundError(
             f"{path} not found",
@@ -255,6 +320,12 @@ def read_sealed_file(path: str) -> str:
         raise SealedFileNotFoundError(
             f"cannot read {path}: {error.strerror}",
         ) from None
+    if len(data) > limit:
+        raise DamagedFileError(
+            f"{path} is larger than any sealed file within the limit of "
+            f"{max_size} bytes",
+            "raise the limit with --max-size if the file is trusted",
+        )
     # A v1 file is read as Node.js read it: UTF-8, undecodable bytes
     # replaced, which its base64 decoder then skips.
     return data.decode("utf-8", "replace")

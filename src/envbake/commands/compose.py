@@ -1,5 +1,6 @@
-"""``envbake compose``: show the variables of one environment and where each
-value came from; the options that choose the inputs, shared with ``seal``."""
+"""``envbake compose``: print one environment's variables and where each
+value came from. The options that choose the inputs are shared with
+``envbake seal``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from envbake import _keysource, _v2, compose, config, exporting
+from envbake import _keysource, _output, _v2, compose, config, exporting
 from envbake.commands import _common
 from envbake.dotenv_files import Entry
 from envbake.errors import UsageError
@@ -256,19 +257,19 @@ def main(options: argparse.Namespace) -> int:
     if options.explain:
         text = _explain(composed, show=show, as_json=options.format == "json")
     else:
-        shown = (
+        printed = (
             composed.variables
             if show
             else {name: HIDDEN for name in composed.variables}
         )
         text = (
-            exporting.to_json(shown)
+            exporting.to_json(printed)
             if options.format == "json"
-            else "".join(to_dotenv_line(name, value) for name, value in shown.items())
+            else "".join(to_dotenv_line(name, value) for name, value in printed.items())
         )
     sys.stdout.write(text)
     if not show and composed.variables:
-        sys.stderr.write("envbake: values hidden; add --show-values to print them\n")
+        _output.write_line("values hidden; add --show-values to print them")
     return 0
 
 

@@ -75,7 +75,7 @@ def describe(path: str) -> dict[str, Any]:
         try:
             with open(info_path, encoding="utf-8") as handle:
                 facts["info"] = json.load(handle)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             facts["info"] = "unreadable"
     return facts
 
@@ -119,7 +119,9 @@ def format_text(facts: dict[str, Any]) -> str:
             continue
         if isinstance(value, dict):
             for inner, inner_value in value.items():
-                lines.append(f"info.{inner}: {_format_value(inner_value)}")
+                lines.append(
+                    f"info.{show_name(str(inner))}: {_format_value(inner_value)}"
+                )
         else:
             lines.append(f"{name}: {_format_value(value)}")
     if "names" in facts:
@@ -134,8 +136,10 @@ def show_name(name: str) -> str:
 
 
 def _format_value(value: Any) -> str:
+    # The metadata file is not authenticated, so its text is quoted when it
+    # could break a line or send terminal control codes.
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(show_name(str(item)) for item in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return show_name(str(value))

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from typing import Any
 
-from envbake import _keysource, _v2, keys, sealed
+from envbake import _keysource, _output, _v2, keys, sealed
 from envbake.commands import _common, seal
 from envbake.errors import InputError
 
@@ -102,8 +101,8 @@ def main(options: argparse.Namespace) -> int:
         environment=environment,
         recipients=recipients or (),
     )
-    sys.stderr.write(
-        f"envbake: rotated {len(variables)} variables from {options.file} "
+    _output.write_line(
+        f"rotated {len(variables)} variables from {options.file} "
         f"({opened.describe()}) into {output} ({seal.describe_info(info)})\n"
     )
     return 0

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from envbake import runtime, sealed
+from envbake import _output, runtime, sealed
 from envbake.errors import UsageError
 
 DISABLE_ENV = "ENVBAKE_DISABLE"
@@ -66,7 +65,7 @@ def parse_arguments(arguments: list[str]) -> RunOptions:
         raise UsageError("no command given", f"{USAGE}")
     split = arguments.index("--")
     own, options.command = arguments[:split], arguments[split + 1 :]
-    if not options.command:
+    if not options.command or not options.command[0]:
         raise UsageError("no command given after --", USAGE)
     index = 0
     while index < len(own):
@@ -95,9 +94,10 @@ def parse_arguments(arguments: list[str]) -> RunOptions:
 
 def _set_value(options: RunOptions, attribute: str, value: str) -> None:
     if attribute == "max_size":
-        if not value.isdigit():
-            raise UsageError("--max-size needs a whole number of bytes", USAGE)
-        options.max_size = int(value)
+        try:
+            options.max_size = sealed.parse_max_size(value)
+        except ValueError as error:
+            raise UsageError(str(error), USAGE) from None
     else:
         setattr(options, attribute, value)
 
@@ -133,10 +133,10 @@ def execute(options: RunOptions, environ: Mapping[str, str]) -> int:
     )
     runtime.check_exec_size(options.command, merged)
     if not options.quiet:
-        sys.stderr.write(f"envbake: loaded {len(variables)} variables {description}\n")
+        _output.write_line(f"loaded {len(variables)} variables {description}")
     if options.verbose:
         names = ", ".join(sorted(variables))
-        sys.stderr.write(f"envbake: variables: {names}\n")
+        _output.write_line(f"variables: {names}")
     runtime.exec_command(options.command, merged)
     raise AssertionError("exec_command returned")  # pragma: no cover
 

@@ -6,15 +6,14 @@ import argparse
 import hashlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from envbake import _atomic, _keysource, _v2, sealed
+from envbake import _atomic, _keysource, _output, _v2, keys, sealed
 from envbake.commands import _common
 from envbake.commands import compose as compose_command
-from envbake.errors import InputError, UsageError
+from envbake.errors import InputError, InvalidKeyError, UsageError
 
 DEFAULT_OUTPUT = "env.encrypted"
 INFO_SUFFIX = ".info"
@@ -147,9 +146,9 @@ def main(options: argparse.Namespace) -> int:
     )
 
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
-    sys.stderr.write(
-        f"envbake: sealed {len(variables)} variables ({plain_size} bytes of JSON, "
-        f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})\n"
+    _output.write_line(
+        f"sealed {len(variables)} variables ({plain_size} bytes of JSON, "
+        f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})"
     )
     return 0
 
@@ -182,13 +181,15 @@ def write_sealed(
     environment: str,
     recipients: Sequence[str] = (),
 ) -> tuple[bytes, dict[str, Any]]:
-    """Write a sealed file and then its metadata file, each atomically.
+    """Write a sealed file and its metadata file.
+
+    Both files are written in full before either replaces what was there,
+    so a failure leaves the old pair as it was.
 
     Returns:
         The sealed file's bytes and the metadata written beside it.
     """
     data = text.encode("ascii")
-    _atomic.write_atomic(path, data, mode=0o644)
     info = metadata(
         data,
         variables=variables,
@@ -196,10 +197,9 @@ def write_sealed(
         text=text,
         recipients=recipients,
     )
-    _atomic.write_atomic(
-        path + INFO_SUFFIX,
-        (json.dumps(info, indent=2) + "\n").encode("utf-8"),
-        mode=0o644,
+    info_data = (json.dumps(info, indent=2) + "\n").encode("utf-8")
+    _atomic.write_atomic_many(
+        [(path, data), (path + INFO_SUFFIX, info_data)], mode=0o644
     )
     return data, info
 
@@ -230,24 +230,52 @@ def drop_key_variables(
     recipients: the key that opens the file must not travel inside it.
     A warning names each variable left out, never its value.
     """
-    key = key_text.strip()
+    is_key = _key_check(key_text)
     opens_file = _identity_check(recipients)
     kept: dict[str, str] = {}
     for name, value in variables.items():
-        if name in names or (key and value.strip() == key):
-            sys.stderr.write(
-                f"envbake: warning: {name} holds the encryption key and is left "
-                "out of the sealed file\n"
+        if name in names or is_key(value):
+            _output.write_line(
+                f"warning: {name} contains the encryption key and is left "
+                "out of the sealed file"
             )
             continue
         if opens_file(value):
-            sys.stderr.write(
-                f"envbake: warning: {name} contains the age identity of a recipient "
-                "and is left out of the sealed file\n"
+            _output.write_line(
+                f"warning: {name} contains the age identity of a recipient "
+                "and is left out of the sealed file"
             )
             continue
         kept[name] = value
     return kept
+
+
+def _key_check(key_text: str) -> Callable[[str], bool]:
+    """Return a test of whether a value is the build key in any spelling.
+
+    A v2 key is compared by its bytes, so the same key written as hex,
+    base64url or without padding is caught too.
+    """
+    key = key_text.strip()
+    if not key:
+        return lambda value: False
+    try:
+        key_bytes: bytes | None = keys.parse_key(key)
+    except InvalidKeyError:
+        key_bytes = None
+
+    def is_key(value: str) -> bool:
+        candidate = value.strip()
+        if candidate == key:
+            return True
+        if key_bytes is None or len(candidate) not in (43, 44, 64):
+            return False
+        try:
+            return keys.parse_key(candidate) == key_bytes
+        except InvalidKeyError:
+            return False
+
+    return is_key
 
 
 def _identity_check(recipients: Sequence[str]) -> Callable[[str], bool]:
@@ -255,7 +283,6 @@ def _identity_check(recipients: Sequence[str]) -> Callable[[str], bool]:
     if not recipients:
         return lambda value: False
     from envbake import _age
-    from envbake.errors import InvalidKeyError
 
     tags = {_age.recipient_tag(recipient) for recipient in recipients}
 
@@ -287,11 +314,10 @@ def metadata(
     ``created`` honours ``SOURCE_DATE_EPOCH`` so that builds can be
     reproduced byte for byte.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    created = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    created = _creation_time(os.environ.get("SOURCE_DATE_EPOCH"))
     is_v2 = _v2.is_v2(text)
     info: dict[str, Any] = {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created)),
+        "created": created,
         "environment": environment,
         "variables": len(variables),
         "format": "v2" if is_v2 else "v1",
@@ -307,3 +333,22 @@ def metadata(
                 info["recipients"] = sorted(set(recipients))
     info["sha256"] = hashlib.sha256(data).hexdigest()
     return info
+
+
+def _creation_time(epoch: str | None) -> str:
+    """Return the ISO 8601 creation time: ``SOURCE_DATE_EPOCH`` if set, else now.
+
+    Raises:
+        InputError: ``SOURCE_DATE_EPOCH`` is not a Unix time in seconds.
+    """
+    if not epoch:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    try:
+        if not epoch.isascii() or not epoch.isdigit():
+            raise ValueError(epoch)
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH is {epoch!r}, not a Unix time in seconds",
+            "set it to a whole number of seconds, such as $(git log -1 --format=%ct)",
+        ) from None
