@@ -335,11 +335,13 @@ def test_no_command_takes_a_key_argument() -> None:
     for name, subparser in subparsers.choices.items():  # type: ignore[attr-defined]
         for action in subparser._actions:
             for option in action.option_strings:
-                assert option in (
-                    "--key-file",
-                    "--key-env",
-                    "--key-file-env",
-                ) or "key" not in option.replace("key-file", ""), (name, option)
+                # --key-env, --key-file-env and the --...-key-variable flags
+                # take the name of a variable, not a key.
+                assert (
+                    option in ("--key-file", "--key-env", "--key-file-env")
+                    or option.endswith("-key-variable")
+                    or "key" not in option.replace("key-file", "")
+                ), (name, option)
 
 
 def test_key_id_prints_age_recipient_tags() -> None:

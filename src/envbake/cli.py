@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 COMMANDS = {
     "keygen": "envbake.commands.keygen",
     "key-id": "envbake.commands.key_id",
+    "compose": "envbake.commands.compose",
     "seal": "envbake.commands.seal",
     "run": "envbake.commands.run",
     "export": "envbake.commands.export",

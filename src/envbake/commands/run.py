@@ -275,7 +275,7 @@ def _plain_variables(settings: Settings, options: RunOptions) -> dict[str, str]:
         return {}
     from envbake import compose
 
-    variables = compose.compose_files([path])
+    variables = compose.compose_files([path], environment=settings.environment)
     _log(
         options,
         f"decryption switched off by {switch}=true; loaded {len(variables)} variables "
