@@ -15,11 +15,21 @@ An example ``envbake.toml``::
     [environment.production]
     required = ["SENTRY_DSN"]         # in addition to the list above
 
+    [run]                             # read by envbake run, see below
+    file = "/app/env.encrypted"
+    key_env = "EMP_ENV_DECRYPT_KEY"
+
 Paths in the file are relative to its folder; paths given as flags are
 relative to the current folder. ``components`` are
 applied in the order listed; a glob pattern adds its matches in sorted
 order. ``{env}`` in a secrets pattern is the environment's name. Every
 setting also has a command-line flag, and a flag replaces the file's value.
+
+The ``[run]`` table holds the settings of ``envbake run``, each the
+counterpart of a run option: ``file``, ``environment``, ``plain_file``,
+``key_env``, ``key_file_env``, ``disable_env``, ``service_type_env`` and
+``service_type``. The top-level ``key_variable`` and ``switch_variable``
+serve as ``key_env`` and ``disable_env`` when the table leaves them out.
 """
 
 from __future__ import annotations
@@ -55,6 +65,18 @@ _LIST_SETTINGS = (
 )
 _TEXT_SETTINGS = ("output", "build_key_variable", "key_variable", "switch_variable")
 _ENVIRONMENT_SETTINGS = ("secrets", "required")
+#: The settings of the ``[run]`` table, named as ``envbake run``'s options.
+RUN_SETTINGS = (
+    "file",
+    "environment",
+    "plain_file",
+    "key_env",
+    "key_file_env",
+    "disable_env",
+    "service_type_env",
+    "service_type",
+)
+_RUN_PATH_SETTINGS = ("file", "plain_file")
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,8 @@ class Settings:
         switch_variable: The variable that switches decryption off at run
             time when it is ``true``.
         per_environment: Settings for single environments.
+        run: The ``[run]`` table's settings, paths made relative to the
+            current folder.
     """
 
     source: Path | None = None
@@ -102,6 +126,15 @@ class Settings:
     key_variable: str = _keysource.KEY_ENV
     switch_variable: str = DEFAULT_SWITCH_VARIABLE
     per_environment: Mapping[str, EnvironmentSettings] = field(default_factory=dict)
+    run: Mapping[str, str] = field(default_factory=dict)
+
+    def run_settings(self) -> dict[str, str]:
+        """Return the settings for ``envbake run``: the ``[run]`` table, with
+        ``key_variable`` and ``switch_variable`` filling its gaps."""
+        values = dict(self.run)
+        values.setdefault("key_env", self.key_variable)
+        values.setdefault("disable_env", self.switch_variable)
+        return values
 
     def with_overrides(self, **values: Any) -> Settings:
         """Return a copy with every value that is not None replaced."""
@@ -209,7 +242,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _settings_from_table(table: Mapping[str, Any], path: Path, source: str) -> Settings:
-    known = {*_LIST_SETTINGS, *_TEXT_SETTINGS, "environment"}
+    known = {*_LIST_SETTINGS, *_TEXT_SETTINGS, "environment", "run"}
     for name in table:
         if name not in known:
             raise InputError(
@@ -236,7 +269,25 @@ def _settings_from_table(table: Mapping[str, Any], path: Path, source: str) -> S
     per_environment = _per_environment(
         table.get("environment", {}), settings, source, path.parent
     )
-    return replace(settings, per_environment=per_environment)
+    run = _run_table(table.get("run", {}), source, path.parent)
+    return replace(settings, per_environment=per_environment, run=run)
+
+
+def _run_table(table: Any, source: str, folder: Path) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: run must be a table")
+    values: dict[str, str] = {}
+    for name, value in table.items():
+        if name not in RUN_SETTINGS:
+            raise InputError(
+                f"{source}: run: unknown setting {name!r}",
+                "the run settings are: " + ", ".join(RUN_SETTINGS),
+            )
+        text = _text(value, f"{source}: run.{name}")
+        values[name] = (
+            _from_folder(folder, text) if name in _RUN_PATH_SETTINGS else text
+        )
+    return values
 
 
 def _per_environment(

@@ -14,6 +14,12 @@ The start-up sequence, in order:
 3. Find the key, or stop.
 4. Read, verify and decrypt the sealed file, or stop.
 5. Merge, check the size, remove the key variables and ``exec``.
+
+Each setting comes from its option, else its ``ENVBAKE_*`` variable, else
+the ``[run]`` table of the settings file, else the default. To keep
+start-up lean, the settings file is read only when ``--config`` or
+``ENVBAKE_CONFIG`` names one or ``envbake.toml`` is in the current folder:
+``run`` does not search parent folders or ``pyproject.toml``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ DEFAULT_FILE = "env.encrypted"
 DEFAULT_KEY_ENV = _keysource.KEY_ENV
 DEFAULT_DISABLE_ENV = "ENVBAKE_DISABLE"
 DEFAULT_SERVICE_TYPE_ENV = "SERVICE_TYPE"
+CONFIG_ENV = "ENVBAKE_CONFIG"
+CONFIG_FILE = "envbake.toml"
 
 #: The default key variables, which can contain key material whatever names
 #: are configured, so none of them reaches the command.
@@ -78,6 +86,7 @@ class RunOptions:
     service_type_env: str | None = None
     service_type: str | None = None
     max_size: int | None = None
+    config: str | None = None
     verbose: bool = False
     quiet: bool = False
 
@@ -107,6 +116,7 @@ _VALUE_OPTIONS = {
     "--service-type-env": "service_type_env",
     "--service-type": "service_type",
     "--max-size": "max_size",
+    "--config": "config",
 }
 _FLAG_OPTIONS = {
     "--override": "override",
@@ -171,21 +181,28 @@ def _set_value(options: RunOptions, attribute: str, value: str) -> None:
         setattr(options, attribute, value)
 
 
-def resolve_settings(options: RunOptions, environ: Mapping[str, str]) -> Settings:
-    """Fill in what the flags left out from ``ENVBAKE_*`` variables and defaults.
+def resolve_settings(
+    options: RunOptions,
+    environ: Mapping[str, str],
+    project: Mapping[str, str] | None = None,
+) -> Settings:
+    """Fill in what the flags left out from ``ENVBAKE_*`` variables, the
+    settings file's ``[run]`` table (``project``) and defaults.
 
-    A flag beats its ``ENVBAKE_*`` variable, which beats the default.
+    A flag beats its ``ENVBAKE_*`` variable, which beats the settings
+    file, which beats the default.
 
     Raises:
         InputError: a configured variable name is invalid, or the
             service-type gate has a variable name but no expected type.
     """
+    project = project or {}
     configured: dict[str, str | None] = {}
     for attribute, variable in SETTING_VARIABLES.items():
         value = getattr(options, attribute)
-        configured[attribute] = (
-            value if value is not None else environ.get(variable) or None
-        )
+        if value is None:
+            value = environ.get(variable) or project.get(attribute) or None
+        configured[attribute] = value
     for attribute in _NAME_SETTINGS:
         _check_variable_name(configured[attribute], attribute)
     key_env = configured["key_env"] or DEFAULT_KEY_ENV
@@ -209,6 +226,22 @@ def resolve_settings(options: RunOptions, environ: Mapping[str, str]) -> Setting
     )
 
 
+def _project_settings(
+    options: RunOptions, environ: Mapping[str, str]
+) -> dict[str, str]:
+    """Return the ``[run]`` settings of the settings file, if there is one."""
+    path = options.config or environ.get(CONFIG_ENV)
+    if not path:
+        if not os.path.isfile(CONFIG_FILE):
+            return {}
+        path = CONFIG_FILE
+    from pathlib import Path
+
+    from envbake import config
+
+    return config.load_settings(Path(path)).run_settings()
+
+
 def _check_variable_name(name: str | None, attribute: str) -> None:
     if name is not None and ("=" in name or "\0" in name):
         option = "--" + attribute.replace("_", "-")
@@ -228,7 +261,7 @@ def execute(options: RunOptions, environ: Mapping[str, str]) -> int:
 
     Returns only by raising an :class:`envbake.errors.EnvbakeError`.
     """
-    settings = resolve_settings(options, environ)
+    settings = resolve_settings(options, environ, _project_settings(options, environ))
     switch = environ.get(settings.disable_env, "")
     if switch.lower() == "true":
         variables = _plain_variables(settings, options)
@@ -418,6 +451,12 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
         "--max-size",
         metavar="BYTES",
         help="the largest decompressed plaintext to accept (default: 64 MiB)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help=f"the settings file whose [run] table to read (default: {CONFIG_FILE} "
+        f"in the current folder, if present; ${CONFIG_ENV})",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="list the names loaded"
