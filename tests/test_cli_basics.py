@@ -324,7 +324,10 @@ def test_exit_statuses_are_distinct() -> None:
 
 
 def test_no_command_takes_a_key_argument() -> None:
-    """Keys come from variables and files only, never from argv."""
+    """Keys come from variables and files only, never from argv.
+
+    --key-env and --key-file-env take the name of a variable, not a key.
+    """
     from envbake.cli import build_parser
 
     parser = build_parser()
@@ -332,8 +335,12 @@ def test_no_command_takes_a_key_argument() -> None:
     for name, subparser in subparsers.choices.items():  # type: ignore[attr-defined]
         for action in subparser._actions:
             for option in action.option_strings:
-                assert option in ("--key-file",) or "key" not in option.replace(
-                    "key-file", ""
+                # --key-env, --key-file-env and the --...-key-variable flags
+                # take the name of a variable, not a key.
+                assert (
+                    option in ("--key-file", "--key-env", "--key-file-env")
+                    or option.endswith("-key-variable")
+                    or "key" not in option.replace("key-file", "")
                 ), (name, option)
 
 

@@ -72,7 +72,9 @@ def require_key(
     found = find_key(environ, key_file=key_file, variables=variables)
     if found is None:
         value_name, file_name = variables
-        raise KeyMissingError(f"no key: {value_name} and {file_name} are not set", hint)
+        raise KeyMissingError(
+            f"no key: {value_name} and {file_name} are not set or empty", hint
+        )
     return found
 
 

@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 COMMANDS = {
     "keygen": "envbake.commands.keygen",
     "key-id": "envbake.commands.key_id",
+    "compose": "envbake.commands.compose",
     "seal": "envbake.commands.seal",
     "run": "envbake.commands.run",
     "export": "envbake.commands.export",
+    "decrypt": "envbake.commands.decrypt",
     "verify": "envbake.commands.verify",
     "inspect": "envbake.commands.inspect",
     "rotate": "envbake.commands.rotate",

@@ -118,6 +118,22 @@ def check_variables(variables: Mapping[str, str]) -> None:
             )
 
 
+def _check_unicode(variables: Mapping[str, str], *, source: str) -> None:
+    """Raise :class:`InputError` if a name or value has a lone surrogate.
+
+    JSON can encode such text (Node.js writes it for a broken string), but
+    no program can print or pass it on as UTF-8.
+    """
+    for name, value in variables.items():
+        if not _is_unicode(name) or not _is_unicode(value):
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(
+                f"{source}: the variable {shown!r} is not valid Unicode (it "
+                "contains a lone surrogate)",
+                "seal the environment again from UTF-8 text",
+            )
+
+
 def _is_unicode(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -232,6 +248,7 @@ def open_text(
 
         variables = _v1.open_blob(text, key, max_size=max_size, source=source)
         opened = Opened(variables, "v1", "v1", None, None)
+    _check_unicode(opened.variables, source=source)
     if expected_environment is not None:
         check_environment(opened, expected_environment, source=source)
     return opened

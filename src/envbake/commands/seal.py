@@ -7,11 +7,12 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from envbake import _atomic, _keysource, _output, _v2, compose, keys, sealed
+from envbake import _atomic, _keysource, _output, _v2, keys, sealed
 from envbake.commands import _common
+from envbake.commands import compose as compose_command
 from envbake.errors import InputError, InvalidKeyError, UsageError
 
 DEFAULT_OUTPUT = "env.encrypted"
@@ -28,26 +29,15 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
             "the sealed file and its metadata file (FILE.info) atomically."
         ),
     )
-    parser.add_argument(
-        "--input",
-        "-i",
-        action="append",
-        required=True,
-        metavar="FILE",
-        help="a dotenv file to read; repeat for more, later files win",
-    )
-    parser.add_argument(
-        "--environment",
-        default="",
-        metavar="NAME",
-        help="the environment's name, recorded in the file (default: none)",
-    )
+    compose_command.add_input_arguments(parser)
     parser.add_argument(
         "-o",
         "--output",
-        default=DEFAULT_OUTPUT,
         metavar="PATH",
-        help=f"where to write the sealed file (default: {DEFAULT_OUTPUT})",
+        help=(
+            "where to write the sealed file (default: the output setting, "
+            f"else {DEFAULT_OUTPUT})"
+        ),
     )
     parser.add_argument(
         "--format",
@@ -63,6 +53,7 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
             "gives different files (and a new image layer every build)"
         ),
     )
+    compose_command.add_settings_arguments(parser)
     _common.add_build_key_argument(parser)
     add_recipient_arguments(parser)
     return parser
@@ -110,8 +101,11 @@ def recipients_from_options(options: argparse.Namespace) -> list[str] | None:
 
 
 def main(options: argparse.Namespace) -> int:
-    _v2.check_environment_name(options.environment)
-    variables = compose.compose_files(options.input)
+    composed = compose_command.compose_from_options(options)
+    key_names = compose_command.build_key_variables(composed.settings)
+    left_out = (*key_names, *_common.BUILD_KEY_VARIABLES)
+    options.output = options.output or composed.settings.output
+    variables = composed.variables
     recipients = recipients_from_options(options)
     if recipients is not None:
         if options.format != "v2" or options.random_nonce:
@@ -120,7 +114,9 @@ def main(options: argparse.Namespace) -> int:
                 "--random-nonce",
                 "age mode files are always v2, with a new random file key each time",
             )
-        variables = drop_key_variables(variables, "", recipients=recipients)
+        variables = drop_key_variables(
+            variables, "", recipients=recipients, names=left_out
+        )
         text = sealed.seal(
             variables, recipients=recipients, environment=options.environment
         )
@@ -128,11 +124,11 @@ def main(options: argparse.Namespace) -> int:
         found = _keysource.require_key(
             os.environ,
             key_file=options.key_file,
-            variables=_common.BUILD_KEY_VARIABLES,
+            variables=key_names,
             hint=_common.BUILD_KEY_HINT + ", or give --recipient for age mode",
         )
         reject_identity_as_build_key(found)
-        variables = drop_key_variables(variables, found.text)
+        variables = drop_key_variables(variables, found.text, names=left_out)
 
         text = sealed.seal(
             variables,
@@ -152,7 +148,7 @@ def main(options: argparse.Namespace) -> int:
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
     _output.write_line(
         f"sealed {len(variables)} variables ({plain_size} bytes of JSON, "
-        f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})\n"
+        f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})"
     )
     return 0
 
@@ -220,9 +216,14 @@ def describe_info(info: Mapping[str, Any]) -> str:
 
 
 def drop_key_variables(
-    variables: Mapping[str, str], key_text: str, *, recipients: Sequence[str] = ()
+    variables: Mapping[str, str],
+    key_text: str,
+    *,
+    recipients: Sequence[str] = (),
+    names: Collection[str] = _common.BUILD_KEY_VARIABLES,
 ) -> dict[str, str]:
-    """Leave out the build key variables and any variable holding the key.
+    """Leave out the build key variables ``names`` and any variable holding
+    the key.
 
     In age mode (``recipients`` given) there is no secret build key, so a
     variable is left out if it contains an age identity of one of the
@@ -233,7 +234,7 @@ def drop_key_variables(
     opens_file = _identity_check(recipients)
     kept: dict[str, str] = {}
     for name, value in variables.items():
-        if name in _common.BUILD_KEY_VARIABLES or is_key(value):
+        if name in names or is_key(value):
             _output.write_line(
                 f"warning: {name} contains the encryption key and is left "
                 "out of the sealed file"
