@@ -650,6 +650,10 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}" if seconds < 10 else f"{seconds:,.1f} s"
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
 def _range(result: Result) -> str:
     return f"{_ms(min(result.seconds))}-{_ms(max(result.seconds))}"
 
@@ -725,8 +729,8 @@ def targets(rows: list[Row]) -> list[str]:
                 continue
             verdict(
                 envbake.median <= other.median,
-                f"{size} variables: envbake run {_ms(envbake.median)} ms "
-                f"vs {peer} {_ms(other.median)} ms",
+                f"{size} variables: envbake run {_duration(envbake.median)} "
+                f"vs {peer} {_duration(other.median)}",
             )
         if size == "10,000" and envbake.peak_kib and base.peak_kib:
             memory = statistics.median(envbake.peak_kib) / statistics.median(
@@ -752,7 +756,7 @@ def targets(rows: list[Row]) -> list[str]:
         verdict(
             too_large.median < 0.5,
             "10 MB: envbake reports the "
-            f"environment as too large in {_ms(too_large.median)} ms",
+            f"environment as too large in {_duration(too_large.median)}",
         )
     return lines
 
