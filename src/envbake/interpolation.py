@@ -105,29 +105,40 @@ def _parse_parts(
     value: str, position: int, *, depth: int
 ) -> tuple[tuple[Part, ...], int]:
     # At depth 0 the whole value is read; deeper, a fallback is read up to
-    # its closing brace, and the returned position is that brace's.
+    # its closing brace, and the returned position is that brace's. Text
+    # between markers is copied in slices found with str.find, so a long
+    # value costs no Python-level step per character.
     parts: list[Part] = []
     text: list[str] = []
-    while position < len(value):
-        if value.startswith("\\${", position):
-            text.append("${")
-            position += 3
-        elif value.startswith("${", position):
-            if text:
-                parts.append("".join(text))
-                text = []
-            reference, position = _parse_reference(value, position + 2, depth=depth)
-            parts.append(reference)
-        elif depth > 0 and value[position] == "}":
+    while True:
+        start = value.find("${", position)
+        escaped = start > position and value[start - 1] == "\\"
+        marker = start - 1 if escaped else start
+        close = value.find("}", position) if depth > 0 else -1
+        if close != -1 and (start == -1 or close < marker):
+            text.append(value[position:close])
+            position = close
             break
-        else:
-            text.append(value[position])
-            position += 1
-    else:
-        if depth > 0:
-            raise TemplateSyntaxError("a ${NAME:-fallback} has no closing '}'")
-    if text:
-        parts.append("".join(text))
+        if start == -1:
+            if depth > 0:
+                raise TemplateSyntaxError("a ${NAME:-fallback} has no closing '}'")
+            text.append(value[position:])
+            position = len(value)
+            break
+        text.append(value[position:marker])
+        if escaped:
+            text.append("${")
+            position = start + 2
+            continue
+        literal = "".join(text)
+        if literal:
+            parts.append(literal)
+        text = []
+        reference, position = _parse_reference(value, start + 2, depth=depth)
+        parts.append(reference)
+    literal = "".join(text)
+    if literal:
+        parts.append(literal)
     return tuple(parts), position
 
 
