@@ -53,10 +53,12 @@ RUN_DECRYPTION_OFF = (
 
 #: An on-start script for hosts that replace the entrypoint (vast.ai's SSH
 #: and Jupyter launch modes): load the variables into the shell, drop the
-#: key, start the service.
+#: key, start the service. The assignment carries export's exit status,
+#: which ``eval "$(...)"`` alone would lose.
 ON_START_SCRIPT = """\
-eval "$(envbake export --format sh)"
-unset ENVBAKE_KEY ENVBAKE_KEY_FILE
+exports="$(envbake export --format sh)" || exit
+eval "$exports"
+unset exports ENVBAKE_KEY ENVBAKE_KEY_FILE
 python3 /app/worker.py
 """
 

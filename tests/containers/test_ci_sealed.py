@@ -24,6 +24,11 @@ from tests.containers.conftest import (
 #: A command that prints the service's environment as JSON, in place of CMD.
 DUMP_ENVIRONMENT = "python3 -c 'import json, os; print(json.dumps(dict(os.environ)))'"
 KEY_VARIABLES = ("ENVBAKE_KEY", "ENVBAKE_KEY_FILE", "ENVBAKE_ENCRYPT_KEY")
+#: Runs the script in $SCRIPT in place of the image's entrypoint, as hosts
+#: with their own entrypoint and an on-start script do.
+REPLACED_ENTRYPOINT = (
+    "docker run --rm --entrypoint /bin/sh -e ENVBAKE_KEY myapp:production -c"
+)
 
 
 @pytest.fixture(scope="module")
@@ -252,12 +257,9 @@ def test_on_start_script_exports_variables(
     expected_variables: dict[str, str],
 ) -> None:
     """A host that replaces the entrypoint runs the on-start script instead."""
-    replace_entrypoint = (
-        "docker run --rm --entrypoint /bin/sh -e ENVBAKE_KEY myapp:production -c"
-    )
     environ = {"ENVBAKE_KEY": keys.production, "SCRIPT": commands.ON_START_SCRIPT}
 
-    result = run(f'{replace_entrypoint} "$SCRIPT"', env=environ, cwd=sealed_context)
+    result = run(f'{REPLACED_ENTRYPOINT} "$SCRIPT"', env=environ, cwd=sealed_context)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("worker: started with ")
@@ -266,7 +268,7 @@ def test_on_start_script_exports_variables(
         "python3 /app/worker.py", DUMP_ENVIRONMENT
     )
     environ["SCRIPT"] = dump_script
-    result = run(f'{replace_entrypoint} "$SCRIPT"', env=environ, cwd=sealed_context)
+    result = run(f'{REPLACED_ENTRYPOINT} "$SCRIPT"', env=environ, cwd=sealed_context)
 
     assert result.returncode == 0, result.stderr
     assert_exact_environment(result.stdout, expected_variables, keys)
@@ -279,3 +281,14 @@ def test_image_holds_no_key_or_secret(
     scan_dir: Path,
 ) -> None:
     assert_image_clean(production_image, keys, secret_values, scan_dir)
+
+
+def test_on_start_script_stops_on_wrong_key(
+    production_image: str, sealed_context: Path, keys: Keys
+) -> None:
+    environ = {"ENVBAKE_KEY": keys.other, "SCRIPT": commands.ON_START_SCRIPT}
+
+    result = run(f'{REPLACED_ENTRYPOINT} "$SCRIPT"', env=environ, cwd=sealed_context)
+
+    line = refusal_line(result, 4)
+    assert "wrong key" in line
