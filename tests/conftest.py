@@ -47,11 +47,16 @@ def run_envbake(
     cwd: Path | str | None = None,
     input: str | None = None,
     timeout: float = 60,
+    inherit: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the envbake command line in a new process and capture its output."""
+    """Run the envbake command line in a new process and capture its output.
+
+    With ``inherit=False`` the process gets exactly ``env`` and nothing of
+    this process's environment.
+    """
     return subprocess.run(
         [sys.executable, "-m", "envbake", *arguments],
-        env=clean_environ(env),
+        env=clean_environ(env) if inherit else dict(env or {}),
         cwd=cwd,
         input=input,
         capture_output=True,

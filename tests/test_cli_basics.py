@@ -324,7 +324,10 @@ def test_exit_statuses_are_distinct() -> None:
 
 
 def test_no_command_takes_a_key_argument() -> None:
-    """Keys come from variables and files only, never from argv."""
+    """Keys come from variables and files only, never from argv.
+
+    --key-env and --key-file-env take the name of a variable, not a key.
+    """
     from envbake.cli import build_parser
 
     parser = build_parser()
@@ -332,6 +335,22 @@ def test_no_command_takes_a_key_argument() -> None:
     for name, subparser in subparsers.choices.items():  # type: ignore[attr-defined]
         for action in subparser._actions:
             for option in action.option_strings:
-                assert option in ("--key-file",) or "key" not in option.replace(
-                    "key-file", ""
+                # --key-env, --key-file-env and the --...-key-variable flags
+                # take the name of a variable, not a key.
+                assert (
+                    option in ("--key-file", "--key-env", "--key-file-env")
+                    or option.endswith("-key-variable")
+                    or "key" not in option.replace("key-file", "")
                 ), (name, option)
+
+
+def test_key_id_prints_age_recipient_tags() -> None:
+    from envbake import _age
+
+    identity = run_envbake("keygen", "--age")
+    recipient = identity.stderr.split("Public key: ")[1].strip()
+
+    result = run_envbake("key-id", env={"ENVBAKE_KEY": identity.stdout})
+
+    assert result.returncode == 0, result.stderr
+    assert _age.recipient_tag(recipient) + "\n" == result.stdout

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Sequence
 
 from envbake.errors import InputError
 
@@ -13,39 +15,78 @@ from envbake.errors import InputError
 def write_atomic(path: str, data: bytes, *, mode: int) -> None:
     """Replace ``path`` with ``data`` through a temporary file and a rename.
 
-    The temporary file is made in the same folder (so the rename cannot
-    cross file systems), written, flushed to disk and given ``mode``
-    before it takes the place of ``path``. On any failure it is removed
-    and ``path`` is left as it was.
+    See :func:`write_atomic_many`, which this calls for one file.
+    """
+    write_atomic_many([(path, data)], mode=mode)
+
+
+def write_atomic_many(files: Sequence[tuple[str, bytes]], *, mode: int) -> None:
+    """Replace each path with its data, writing every file before renaming any.
+
+    Each temporary file is made in its target's folder (so the rename
+    cannot cross file systems), written, flushed to disk and given
+    ``mode``. Only when all of them are written do they take the places of
+    their targets, so a failure while writing leaves every target as it
+    was, and the temporary files are removed.
 
     Raises:
-        InputError: ``path`` is a symbolic link (it is never followed) or a
-            folder, or the file cannot be written.
+        InputError: a path is a symbolic link (links are never followed),
+            a folder, a device, a FIFO or a socket, or a file cannot be
+            written.
     """
-    if os.path.islink(path):
+    for path, _ in files:
+        _check_target(path)
+    written: list[tuple[str, str]] = []
+    try:
+        for path, data in files:
+            written.append((_write_temporary(path, data, mode), path))
+        for temporary, path in written:
+            os.replace(temporary, path)
+    except BaseException as error:
+        for temporary, _ in written:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise InputError(
+                f"cannot write {error.filename or 'the output'}: {error.strerror}"
+            ) from None
+        raise
+
+
+def _check_target(path: str) -> None:
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror}") from None
+    if stat.S_ISLNK(status.st_mode):
         raise InputError(
             f"{path} is a symbolic link; envbake does not write through links",
             "give the link's target path, or remove the link",
         )
-    if os.path.isdir(path):
+    if stat.S_ISDIR(status.st_mode):
         raise InputError(f"{path} is a folder", "give a file path")
-    folder = os.path.dirname(path) or "."
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(
+            f"{path} is not a regular file (a device, FIFO or socket)",
+            "give the path of a regular file",
         )
-    except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _write_temporary(path: str, data: bytes, mode: int) -> str:
+    folder = os.path.dirname(path) or "."
+    descriptor, temporary = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise InputError(f"cannot write {path}: {error.strerror}") from None
         raise
+    return temporary

@@ -19,6 +19,9 @@ ENCRYPT_KEY_FILE_ENV = "ENVBAKE_ENCRYPT_KEY_FILE"
 #: The variable that contains the run-time key, and the one with its file.
 KEY_ENV = "ENVBAKE_KEY"
 KEY_FILE_ENV = "ENVBAKE_KEY_FILE"
+#: The largest key file read, in bytes: far more than a key or a file of
+#: age identities needs.
+MAX_KEY_FILE_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,9 @@ def require_key(
     found = find_key(environ, key_file=key_file, variables=variables)
     if found is None:
         value_name, file_name = variables
-        raise KeyMissingError(f"no key: {value_name} and {file_name} are not set", hint)
+        raise KeyMissingError(
+            f"no key: {value_name} and {file_name} are not set or empty", hint
+        )
     return found
 
 
@@ -81,18 +86,44 @@ def _describe(key_file: str) -> str:
 
 
 def _read_key_file(path: str, origin: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
+    """Read a key file's text, less one final line ending.
+
+    Files end with a newline by convention, while the Node.js
+    implementation hashed v1 pass phrases exactly as given, so a final
+    ``\n`` or ``\r\n`` is not part of the key. Reads stop at
+    :data:`MAX_KEY_FILE_SIZE` bytes, so a path such as ``/dev/zero``
+    cannot exhaust memory.
+    """
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
+        if path == "-":
+            if sys.stdin is None:
+                raise KeyMissingError(
+                    "no key: --key-file - reads standard input, which is closed"
+                )
+            data = sys.stdin.buffer.read(MAX_KEY_FILE_SIZE + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_KEY_FILE_SIZE + 1)
     except FileNotFoundError:
         raise KeyMissingError(
             f"no key: the key file {path} (from {origin}) does not exist",
             "mount the key file there, or set the key variable instead",
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+    except OSError as error:
         raise KeyMissingError(
-            f"no key: cannot read the key file {path} (from {origin}): {reason}"
+            f"no key: cannot read the key file {path} (from {origin}): {error.strerror}"
         ) from None
+    if len(data) > MAX_KEY_FILE_SIZE:
+        raise KeyMissingError(
+            f"no key: the key file {path} (from {origin}) is larger than "
+            f"{MAX_KEY_FILE_SIZE} bytes, so it is not a key file"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyMissingError(
+            f"no key: the key file {path} (from {origin}) is not UTF-8 text"
+        ) from None
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text.removesuffix("\n")

@@ -17,6 +17,7 @@ or key id, so a wrong key and a modified file look the same.
 
 from __future__ import annotations
 
+import binascii
 import json
 import re
 import zlib
@@ -29,15 +30,13 @@ MAC_SIZE = 32
 BLOCK_SIZE = 16
 
 # Node.js's base64 decoder accepts both alphabets and skips every other
-# character; this table maps each accepted byte to its 6-bit value.
-_BASE64_VALUES = {
-    ord(c): i
-    for i, c in enumerate(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    )
-}
-_BASE64_VALUES[ord("-")] = 62
-_BASE64_VALUES[ord("_")] = 63
+# character: these tables map "-" and "_" to "+" and "/" and list the bytes
+# to skip.
+_BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+_TO_STANDARD_ALPHABET = bytes.maketrans(b"-_", b"+/")
+_NOT_BASE64 = bytes(byte for byte in range(256) if byte not in _BASE64_ALPHABET)
+#: Node.js-made files hold one gzip member; more than this many is hostile.
+MAX_GZIP_MEMBERS = 64
 
 # ECMAScript orders integer-like property names (array indices, at most
 # 2**32 - 2) before all others, ascending, in JSON.stringify output.
@@ -51,27 +50,14 @@ def node_base64_decode(text: str) -> bytes:
     Each UTF-16 code unit is reduced to its low byte (as Node.js does for
     this encoding), characters outside both base64 alphabets are skipped,
     decoding stops at the first ``=``, and a final group of one character
-    is dropped. No library offers these exact rules, so they are written
-    out here.
+    is dropped. No library offers these exact rules, so they are applied
+    here before the standard library decodes what remains.
     """
-    units = text.encode("utf-16-le", "surrogatepass")
-    out = bytearray()
-    accumulator = 0
-    bits = 0
-    for index in range(0, len(units), 2):
-        byte = units[index]
-        if byte == ord("="):
-            break
-        value = _BASE64_VALUES.get(byte)
-        if value is None:
-            continue
-        accumulator = (accumulator << 6) | value
-        bits += 6
-        if bits >= 8:
-            bits -= 8
-            out.append((accumulator >> bits) & 0xFF)
-            accumulator &= (1 << bits) - 1
-    return bytes(out)
+    low_bytes = text.encode("utf-16-le", "surrogatepass")[0::2]
+    low_bytes = low_bytes.split(b"=", 1)[0]
+    kept = low_bytes.translate(_TO_STANDARD_ALPHABET, _NOT_BASE64)
+    kept = kept[: len(kept) - (len(kept) % 4 == 1)]
+    return binascii.a2b_base64(kept + b"=" * (-len(kept) % 4))
 
 
 def derive_key(key_text: str) -> tuple[bytes, str]:
@@ -180,7 +166,12 @@ def open_blob(
         ) from None
     try:
         return _decrypt_authenticated(data, key, max_size=max_size)
-    except (ValueError, zlib.error, UnicodeDecodeError):
+    except PayloadTooLargeError:
+        raise DamagedFileError(
+            f"{source} decompresses to more than the limit of {max_size} bytes",
+            "raise the limit with --max-size if the file is trusted",
+        ) from None
+    except (ValueError, zlib.error, UnicodeDecodeError, RecursionError):
         raise DamagedFileError(
             f"{source} is damaged: its content is not a valid v1 payload",
             "seal the environment again",
@@ -206,22 +197,28 @@ def _decrypt_authenticated(data: bytes, key: bytes, *, max_size: int) -> dict[st
     return document
 
 
+class PayloadTooLargeError(ValueError):
+    """The payload decompresses to more than the limit."""
+
+
 def gunzip_bounded(data: bytes, max_size: int) -> bytes:
-    """Decompress every gzip member in ``data``, at most ``max_size`` bytes.
+    """Decompress the gzip members in ``data``, at most ``max_size`` bytes.
 
     Raises:
-        ValueError: the data is not gzip, is incomplete, or decompresses to
-            more than ``max_size`` bytes.
+        PayloadTooLargeError: the output would exceed ``max_size`` bytes.
+        ValueError: the data is not gzip, is incomplete, or has more than
+            :data:`MAX_GZIP_MEMBERS` members.
     """
     out = bytearray()
     remaining = data
-    while True:
+    for _ in range(MAX_GZIP_MEMBERS):
         decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         out += decompressor.decompress(remaining, max_size + 1 - len(out))
         if len(out) > max_size:
-            raise ValueError("payload exceeds the decompression limit")
+            raise PayloadTooLargeError(max_size)
         if not decompressor.eof:
             raise ValueError("gzip data is incomplete")
         remaining = decompressor.unused_data
         if not remaining:
             return bytes(out)
+    raise ValueError("too many gzip members")

@@ -40,6 +40,7 @@ FLAG_NONCE = 1
 
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z0-9._-]*")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
+_VERSION = re.compile(r"v[0-9]+")
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")
 
 DAMAGED_HINT = (
@@ -70,15 +71,16 @@ def parse_header(text: str, *, source: str) -> Header:
         UnsupportedFormatError: another version or an unknown mode.
         DamagedFileError: the text does not have the v2 shape.
     """
-    body = text[:-1] if text.endswith("\n") else text
+    # Line endings added by an editor or a copy are not part of the file.
+    body = text.rstrip("\r\n")
     fields = body.split(":")
-    if len(fields) >= 2 and fields[1] != VERSION:
+    if len(fields) >= 3 and _VERSION.fullmatch(fields[1]) and fields[1] != VERSION:
         raise UnsupportedFormatError(
             f"{source} is an envbake file of version {fields[1]!r}, which this "
             "envbake does not read",
             "upgrade envbake",
         )
-    if len(fields) != 6:
+    if len(fields) != 6 or fields[1] != VERSION:
         raise DamagedFileError(f"{source} is truncated or modified", DAMAGED_HINT)
     _, _, mode, key_field, environment, payload = fields
     if mode not in MODES:
@@ -141,14 +143,25 @@ def decode_payload(text: str, *, source: str) -> bytes:
 
 
 def plaintext_document(
-    variables: Mapping[str, str], *, mode: str, environment: str
+    variables: Mapping[str, str],
+    *,
+    mode: str,
+    environment: str,
+    key_field: str | None = None,
 ) -> bytes:
     """Serialise and compress the plaintext of a v2 file.
 
     Keys are sorted, so the same variables give the same bytes whatever
-    order the inputs listed them in.
+    order the inputs listed them in. ``key_field`` is repeated inside only
+    in modes whose cipher does not authenticate the header (``age``).
     """
-    document = {"environment": environment, "mode": mode, "variables": dict(variables)}
+    document: dict[str, Any] = {
+        "environment": environment,
+        "mode": mode,
+        "variables": dict(variables),
+    }
+    if key_field is not None:
+        document["key_field"] = key_field
     text = json.dumps(
         document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
     )
@@ -156,11 +169,17 @@ def plaintext_document(
 
 
 def read_plaintext(
-    compressed: bytes, *, header: Header, max_size: int, source: str
+    compressed: bytes,
+    *,
+    header: Header,
+    max_size: int,
+    source: str,
+    key_field: str | None = None,
 ) -> dict[str, str]:
     """Decompress and check an authenticated plaintext.
 
-    The mode and environment repeated inside must equal the header's.
+    The mode and environment repeated inside must equal the header's, and
+    so must ``key_field`` if the mode repeats it (it is absent otherwise).
 
     Raises:
         DamagedFileError: the plaintext is not what envbake writes, or it
@@ -180,12 +199,13 @@ def read_plaintext(
         raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT)
     try:
         document: Any = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise DamagedFileError(f"{source} is damaged", DAMAGED_HINT) from None
     if (
         not isinstance(document, dict)
         or document.get("mode") != header.mode
         or document.get("environment") != header.environment
+        or document.get("key_field") != key_field
         or not isinstance(document.get("variables"), dict)
         or not all(isinstance(v, str) for v in document["variables"].values())
     ):

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from envbake.errors import EXIT_INTERNAL, EnvbakeError
+from envbake import _output
+from envbake.errors import EXIT_INTERNAL, EXIT_OUTPUT, EnvbakeError
 
 if TYPE_CHECKING:
     import argparse
@@ -23,11 +24,15 @@ if TYPE_CHECKING:
 COMMANDS = {
     "keygen": "envbake.commands.keygen",
     "key-id": "envbake.commands.key_id",
+    "compose": "envbake.commands.compose",
     "seal": "envbake.commands.seal",
     "run": "envbake.commands.run",
     "export": "envbake.commands.export",
+    "decrypt": "envbake.commands.decrypt",
     "verify": "envbake.commands.verify",
     "inspect": "envbake.commands.inspect",
+    "rotate": "envbake.commands.rotate",
+    "diff": "envbake.commands.diff",
 }
 
 DEBUG_ENV = "ENVBAKE_DEBUG"
@@ -46,27 +51,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             from envbake.commands import run
 
             return run.main_fast(arguments[1:])
-        return _main_argparse(arguments)
+        status = _main_argparse(arguments)
+        sys.stdout.flush()
+        return status
     except EnvbakeError as error:
         report_error(error)
         return error.exit_status
     except KeyboardInterrupt:
         return 130
+    except OSError as error:
+        if error.filename is not None:
+            return _internal_error(error)
+        # Standard output is closed, full or a broken pipe. Python would
+        # report the failed flush again at exit, so stdout is pointed at
+        # /dev/null first.
+        _discard_stdout()
+        print_line(f"cannot write the output: {error.strerror or 'write failed'}")
+        return EXIT_OUTPUT
     except Exception as error:
-        if os.environ.get(DEBUG_ENV):
-            raise
-        # The exception's text could quote input, so only its type is shown.
-        print_line(
-            f"internal error ({type(error).__name__}); set {DEBUG_ENV}=1 to see "
-            "the traceback"
-        )
-        return EXIT_INTERNAL
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    if os.environ.get(DEBUG_ENV):
+        raise error
+    # The exception's text could quote input, so only its type is shown.
+    print_line(
+        f"internal error ({type(error).__name__}); set {DEBUG_ENV}=1 to see "
+        "the traceback"
+    )
+    return EXIT_INTERNAL
 
 
 def print_line(message: str) -> None:
     """Write one ``envbake: ...`` line to standard error."""
-    sys.stderr.write(f"envbake: {message}\n")
-    sys.stderr.flush()
+    _output.write_line(message)
 
 
 def report_error(error: EnvbakeError) -> None:
@@ -110,3 +129,12 @@ def _main_argparse(arguments: list[str]) -> int:
     options = parser.parse_args(arguments)
     status: int = options.handler(options)
     return status
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from envbake.errors import InputError, SealedFileNotFoundError
 
 _SECTION = re.compile(r"\[([A-Za-z0-9._-]+)\]")
+#: A section header line: ``[name]``, optionally followed by a comment.
+_SECTION_LINE = re.compile(r"\[([A-Za-z0-9._-]+)\][^\S\n]*(?:#[^\n]*)?\n?")
 _VALUE_QUOTE = re.compile(
     r"(?:export[^\S\r\n]+)?(?:'[^']+'|[^=#\s]+)[^\S\r\n]*=[^\S\r\n]*(['\"])?"
 )
@@ -44,6 +46,24 @@ class Entry:
     line: int
     section: str
     literal: bool
+
+
+@dataclass(frozen=True)
+class SectionHeader:
+    """A ``[name]`` line that starts a section."""
+
+    name: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DotenvFile:
+    """The assignments and section headers of one dotenv file, in file order."""
+
+    path: str
+    entries: list[Entry]
+    sections: list[SectionHeader]
 
 
 def read_text(path: str) -> str:
@@ -79,10 +99,15 @@ def normalise(text: str) -> str:
 
 
 def parse(text: str, *, path: str) -> list[Entry]:
-    """Parse dotenv ``text`` into entries, in file order.
+    """Parse dotenv ``text`` into entries, in file order; see :func:`parse_file`."""
+    return parse_file(text, path=path).entries
 
-    A line ``[NAME]`` starts a section; entries before the first one are in
-    the ``default`` section.
+
+def parse_file(text: str, *, path: str) -> DotenvFile:
+    """Parse dotenv ``text`` into entries and section headers, in file order.
+
+    A line ``[NAME]`` (a comment may follow it) starts a section; entries
+    before the first one are in the ``default`` section.
 
     Raises:
         InputError: a line cannot be parsed, or names a variable without
@@ -91,6 +116,7 @@ def parse(text: str, *, path: str) -> list[Entry]:
     from dotenv.parser import parse_stream
 
     entries: list[Entry] = []
+    sections: list[SectionHeader] = []
     section = "default"
     for binding in parse_stream(io.StringIO(text)):
         original = binding.original.string
@@ -101,25 +127,34 @@ def parse(text: str, *, path: str) -> list[Entry]:
         if binding.error:
             raise InputError(
                 f"{path}:{line}: cannot parse this line",
-                "check its quotes: a quoted value must end with the same quote",
+                "write NAME=value, with a name of letters, digits and '_', and "
+                "end a quoted value with the same quote",
             )
         if binding.key is None:
             continue
         if binding.value is None:
-            header = _SECTION.fullmatch(binding.key)
-            if header and stripped.rstrip() == binding.key:
+            header = _SECTION_LINE.fullmatch(stripped)
+            if header and _SECTION.fullmatch(binding.key):
                 section = header.group(1)
+                sections.append(SectionHeader(section, path, line))
                 continue
+            # The text could be a secret pasted on a line of its own, so the
+            # message does not quote it.
             raise InputError(
-                f"{path}:{line}: {binding.key} has no '=' and so no value",
-                f"write {binding.key}= for an empty value",
+                f"{path}:{line}: this line has no '=' and is not a [section] header",
+                "write NAME=value, or NAME= for an empty value",
             )
         quote = _VALUE_QUOTE.match(stripped)
         literal = bool(quote and quote.group(1) == "'")
         entries.append(Entry(binding.key, binding.value, path, line, section, literal))
-    return entries
+    return DotenvFile(path, entries, sections)
 
 
 def read_entries(path: str) -> list[Entry]:
     """Read and parse one dotenv file; see :func:`parse`."""
     return parse(read_text(path), path=path)
+
+
+def read_file(path: str) -> DotenvFile:
+    """Read and parse one dotenv file; see :func:`parse_file`."""
+    return parse_file(read_text(path), path=path)

@@ -64,13 +64,14 @@ def load(
     else:
         key_source = "the key given"
     opened = sealed.open_text(
-        sealed.read_sealed_file(file_path),
+        sealed.read_sealed_file(file_path, max_size=max_size),
         key,
         max_size=max_size,
         expected_environment=expected_environment,
         source=file_path,
         key_source=key_source,
     )
+    sealed.check_variables(opened.variables)
     for name, value in opened.variables.items():
         if override or name not in target:
             target[name] = value

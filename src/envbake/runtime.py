@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -21,6 +23,30 @@ MAX_ARG_STRLEN = 131072
 #: stack limit, whatever the stack limit is raised to (fs/exec.c).
 _KERNEL_ARG_CAP = 6 * 1024 * 1024
 _POINTER_SIZE = 8
+
+
+def inherited_environment() -> dict[str, str]:
+    """Return the environment this process was started with.
+
+    ``os.environ`` is not always that: when the locale is C or POSIX,
+    Python sets ``LC_CTYPE=C.UTF-8`` in its own environment at start-up
+    (PEP 538), and a command exec'd with ``os.environ`` would inherit a
+    variable that its caller never set. On Linux the original block is
+    still readable in ``/proc/self/environ``; elsewhere, or if that file
+    cannot be read, ``os.environ`` is used.
+    """
+    try:
+        with open("/proc/self/environ", "rb") as handle:
+            block = handle.read()
+    except OSError:
+        return dict(os.environ)
+    environment: dict[str, str] = {}
+    for entry in block.split(b"\0"):
+        name, separator, value = entry.partition(b"=")
+        if separator and name:
+            # The first of two entries with one name wins, as in os.environ.
+            environment.setdefault(os.fsdecode(name), os.fsdecode(value))
+    return environment
 
 
 def merge_environment(
@@ -78,15 +104,19 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
         total += _encoded_size(argument) + 1 + _POINTER_SIZE
     limit = argument_space_limit()
     if total > limit:
-        largest = sorted(
-            environment, key=lambda name: len(environment[name]), reverse=True
-        )[:3]
         raise EnvironmentTooLargeError(
             f"the environment is too large to start a command: {total} bytes "
             f"for {len(environment)} variables and the arguments, over the "
-            f"kernel's limit of {limit} bytes (largest: {', '.join(largest)})",
+            f"kernel's limit of {limit} bytes "
+            f"(largest: {', '.join(_largest(environment))})",
             "put large values in files, or raise the stack limit (ulimit -s)",
         )
+
+
+def _largest(environment: Mapping[str, str]) -> list[str]:
+    return sorted(environment, key=lambda name: len(environment[name]), reverse=True)[
+        :3
+    ]
 
 
 def _encoded_size(text: str) -> int:
@@ -97,15 +127,25 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     """Replace this process with ``argv``; return only by raising.
 
     The command is looked up in the new environment's ``PATH``, as
-    ``execvpe`` does.
+    ``execvpe`` does. Python ignores SIGPIPE and SIGXFSZ at start-up and
+    an ignored signal stays ignored across exec, so both are set back to
+    their default action first: a command writing to a closed pipe then
+    stops as it would if started from a shell.
 
     Raises:
         CommandError: the command was not found (exit status 127) or
             could not be executed (126), as shells report them.
         EnvironmentTooLargeError: the kernel rejected the size.
     """
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed stream must not keep the command from starting.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
     program = argv[0]
     try:
         os.execvpe(program, list(argv), dict(environment))
@@ -124,7 +164,9 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
     except OSError as error:
         if error.errno == errno.E2BIG:
             raise EnvironmentTooLargeError(
-                "the kernel rejected the environment as too large (E2BIG)",
+                "the kernel rejected the environment as too large (E2BIG): "
+                f"{len(environment)} variables, largest: "
+                f"{', '.join(_largest(environment))}",
                 "put large values in files",
             ) from None
         raise CommandError(

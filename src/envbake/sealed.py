@@ -8,7 +8,7 @@ function needs it, so importing this module stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from envbake import _v1, _v2, keys
@@ -24,7 +24,27 @@ from envbake.errors import (
 #: cannot make envbake allocate more than this.
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 
+#: The largest limit ``--max-size`` accepts (1 TiB), far beyond memory.
+MAX_SIZE_CEILING = 2**40
+
 FORMATS = ("v2", "v1")
+
+
+def parse_max_size(text: str) -> int:
+    """Parse a ``--max-size`` value: a whole number of bytes, 1 to 1 TiB.
+
+    Raises:
+        ValueError: ``text`` is not such a number.
+    """
+    if (
+        not text.isascii()
+        or not text.isdigit()
+        or not 0 < int(text) <= MAX_SIZE_CEILING
+    ):
+        raise ValueError(
+            f"--max-size takes a whole number of bytes from 1 to {MAX_SIZE_CEILING}"
+        )
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,8 @@ class Opened:
         key_id: The v2 key id, or ``None`` for other modes.
         environment: The environment the file was sealed for, or ``None``
             for v1 files, which do not record one.
+        recipients: In ``age`` mode, the tags of the recipients whose
+            identities opened the file; empty in other modes.
     """
 
     variables: dict[str, str]
@@ -45,11 +67,14 @@ class Opened:
     mode: str
     key_id: str | None
     environment: str | None
+    recipients: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """Return a short description such as ``v2, key 3f9a...``."""
         if self.key_id:
             return f"{self.format}, key {self.key_id}"
+        if self.recipients:
+            return f"{self.format}, age recipient {', '.join(self.recipients)}"
         if self.format == "v2":
             return f"{self.format}, {self.mode}"
         return self.format
@@ -59,16 +84,25 @@ def check_variables(variables: Mapping[str, str]) -> None:
     """Check that every name and value can be put in a process environment.
 
     Names must be non-empty and contain no ``=`` or NUL; values must be
-    strings without NUL. Errors name the variable, never its value.
+    strings without NUL. Both must be valid Unicode (no lone surrogates,
+    which JSON can encode but UTF-8 cannot). Errors name the variable,
+    never its value.
 
     Raises:
         InputError: a name or value is invalid.
     """
     for name, value in variables.items():
-        if not isinstance(name, str) or not name or "=" in name or "\0" in name:
+        if (
+            not isinstance(name, str)
+            or not name
+            or "=" in name
+            or "\0" in name
+            or not _is_unicode(name)
+        ):
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
             raise InputError(
-                f"invalid variable name {name!r}",
-                "names must be non-empty and contain no '=' or NUL character",
+                f"invalid variable name {shown!r}",
+                "names must be non-empty valid Unicode with no '=' or NUL character",
             )
         if not isinstance(value, str):
             raise InputError(f"the value of {name} is not a string")
@@ -77,32 +111,80 @@ def check_variables(variables: Mapping[str, str]) -> None:
                 f"the value of {name} contains a NUL character, which a process "
                 "environment cannot carry",
             )
+        if not _is_unicode(value):
+            raise InputError(
+                f"the value of {name} is not valid Unicode (it contains a lone "
+                "surrogate)",
+                "seal the value again from UTF-8 text",
+            )
+
+
+def _check_unicode(variables: Mapping[str, str], *, source: str) -> None:
+    """Raise :class:`InputError` if a name or value has a lone surrogate.
+
+    JSON can encode such text (Node.js writes it for a broken string), but
+    no program can print or pass it on as UTF-8.
+    """
+    for name, value in variables.items():
+        if not _is_unicode(name) or not _is_unicode(value):
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(
+                f"{source}: the variable {shown!r} is not valid Unicode (it "
+                "contains a lone surrogate)",
+                "seal the environment again from UTF-8 text",
+            )
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def seal(
     variables: Mapping[str, str],
-    key: str | bytes,
+    key: str | bytes | None = None,
     *,
+    recipients: Sequence[str] | None = None,
     environment: str = "",
     format: str = "v2",
     random_nonce: bool = False,
 ) -> str:
     """Encrypt ``variables`` and return the text of a sealed file.
 
+    Give either ``key`` (the symmetric ``siv`` mode, or v1) or
+    ``recipients`` (the v2 ``age`` mode), not both.
+
     Args:
         variables: The names and values to seal.
         key: For v2, the key's text (see :func:`envbake.keys.parse_key`) or
             its 32 bytes. For v1, the key string as the Node.js
             implementation took it (any text).
+        recipients: age X25519 recipients (``age1...``), public keys whose
+            identities can open the file.
         environment: The environment's name, recorded in the v2 header.
         format: ``"v2"`` (the default) or ``"v1"``.
-        random_nonce: For v2, add a random nonce, so that sealing the same
-            variables twice gives different files.
+        random_nonce: For v2 ``siv`` mode, add a random nonce, so that
+            sealing the same variables twice gives different files. ``age``
+            mode files always differ.
 
     Raises:
-        InputError: invalid variables, key text or environment name.
+        InputError: invalid variables, key text, recipients or environment
+            name, or both or neither of ``key`` and ``recipients``.
     """
     check_variables(variables)
+    if recipients is not None:
+        if key is not None:
+            raise InputError("give either a key or age recipients, not both")
+        if format != "v2":
+            raise InputError("age recipients need the v2 format")
+        from envbake import _age
+
+        return _age.seal_age(variables, recipients, environment=environment)
+    if key is None:
+        raise InputError("no key given", "give a key or age recipients")
     if format == "v1":
         if isinstance(key, bytes):
             raise InputError("a v1 key must be given as text")
@@ -130,7 +212,8 @@ def open_text(
 
     Args:
         text: The whole file.
-        key: The key's text, or for v2 its 32 bytes.
+        key: The key's text, or for v2 ``siv`` mode its 32 bytes. For
+            ``age`` mode, the text of one or more age identities.
         max_size: The limit on the decompressed plaintext, in bytes.
         expected_environment: If given, a file sealed for another
             environment is rejected.
@@ -161,6 +244,7 @@ def open_text(
             raise InputError("a v1 key must be given as text")
         variables = _v1.open_blob(text, key, max_size=max_size, source=source)
         opened = Opened(variables, "v1", "v1", None, None)
+    _check_unicode(opened.variables, source=source)
     if expected_environment is not None:
         check_environment(opened, expected_environment, source=source)
     return opened
@@ -170,6 +254,18 @@ def _open_v2(
     text: str, key: str | bytes, max_size: int, source: str, key_source: str
 ) -> Opened:
     header = _v2.parse_header(text, source=source)
+    if header.mode == "age":
+        if isinstance(key, bytes):
+            raise InputError(
+                f"{source} is sealed in age mode: give the identities' text, "
+                "not key bytes"
+            )
+        from envbake import _age
+
+        variables, tags = _age.open_age(
+            header, key, max_size=max_size, source=source, key_source=key_source
+        )
+        return Opened(variables, "v2", "age", None, header.environment, tags)
     if header.mode != "siv":
         raise UnsupportedFormatError(
             f"{source} is sealed in {header.mode} mode, which this envbake cannot open",
@@ -200,16 +296,21 @@ def check_environment(opened: Opened, expected: str, *, source: str) -> None:
         )
 
 
-def read_sealed_file(path: str) -> str:
+def read_sealed_file(path: str, *, max_size: int = DEFAULT_MAX_SIZE) -> str:
     """Read a sealed file's text.
+
+    A sealed file is never larger than its compressed plaintext in base64
+    plus a header, so reading stops past twice ``max_size``.
 
     Raises:
         SealedFileNotFoundError: the file does not exist or cannot be read.
-        DamagedFileError: the file is not text.
+        DamagedFileError: the file is larger than any file within
+            ``max_size`` can be.
     """
+    limit = 2 * max_size + 4096
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise SealedFileNotFoundError(
             f"{path} not found",
@@ -219,6 +320,12 @@ def read_sealed_file(path: str) -> str:
         raise SealedFileNotFoundError(
             f"cannot read {path}: {error.strerror}",
         ) from None
+    if len(data) > limit:
+        raise DamagedFileError(
+            f"{path} is larger than any sealed file within the limit of "
+            f"{max_size} bytes",
+            "raise the limit with --max-size if the file is trusted",
+        )
     # A v1 file is read as Node.js read it: UTF-8, undecodable bytes
     # replaced, which its base64 decoder then skips.
     return data.decode("utf-8", "replace")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from envbake import _keysource, loader, sealed
+
+if TYPE_CHECKING:
+    # Only for annotations: envbake run uses this module and never
+    # imports argparse.
+    import argparse
 
 RUN_KEY_VARIABLES = (_keysource.KEY_ENV, _keysource.KEY_FILE_ENV)
 BUILD_KEY_VARIABLES = (_keysource.ENCRYPT_KEY_ENV, _keysource.ENCRYPT_KEY_FILE_ENV)
@@ -35,7 +40,7 @@ def add_run_key_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-size",
-        type=int,
+        type=_max_size_argument,
         default=sealed.DEFAULT_MAX_SIZE,
         metavar="BYTES",
         help="the largest decompressed plaintext to accept (default: 64 MiB)",
@@ -83,7 +88,7 @@ def open_with_run_key(
     found = _keysource.require_key(
         source, key_file=key_file, variables=RUN_KEY_VARIABLES, hint=RUN_KEY_HINT
     )
-    text = sealed.read_sealed_file(file_path)
+    text = sealed.read_sealed_file(file_path, max_size=max_size)
     opened = sealed.open_text(
         text,
         found.text,
@@ -93,3 +98,12 @@ def open_with_run_key(
         key_source=found.source,
     )
     return file_path, opened
+
+
+def _max_size_argument(text: str) -> int:
+    import argparse
+
+    try:
+        return sealed.parse_max_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

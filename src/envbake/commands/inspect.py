@@ -1,4 +1,11 @@
-"""``envbake inspect``: describe a sealed file without its key."""
+"""``envbake inspect``: describe a sealed file, without its key if need be.
+
+Without a key, the facts come from the header and the metadata file
+(``FILE.info``) only, and neither is verified: the header is authenticated
+only when the file is opened. With the run-time key (``--key-file``,
+``ENVBAKE_KEY`` or ``ENVBAKE_KEY_FILE``), the file is opened as well and
+the variable names are listed. Values are never printed.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,43 @@ import os
 import sys
 from typing import Any
 
-from envbake import _v1, _v2, sealed
+from envbake import _keysource, _v1, _v2, sealed
+from envbake.commands import _common
+from envbake.errors import EnvbakeError
+
+FORMATS = ("text", "json")
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
-        help="show a file's format, mode, key id and sizes; needs no key",
+        help="show a file's format, mode, key id or recipients and sizes",
         description=(
             "Describe a sealed file from its header and its metadata file "
-            "(FILE.info), without decrypting anything."
+            "(FILE.info), without decrypting anything. If the run-time key "
+            f"is set (--key-file, ${_keysource.KEY_ENV} or "
+            f"${_keysource.KEY_FILE_ENV}), also open the file and list the "
+            "variable names; values are never shown."
         ),
     )
     parser.add_argument("file", metavar="FILE", help="the sealed file")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (one 'field: value' line each, the default) or json",
+    )
+    _common.add_run_key_arguments(parser)
     return parser
 
 
 def describe(path: str) -> dict[str, Any]:
-    """Return what can be read from a sealed file without its key."""
+    """Return what can be read from a sealed file without its key.
+
+    Raises:
+        SealedFileNotFoundError: the file cannot be read.
+        DamagedFileError, UnsupportedFormatError: the header is invalid.
+    """
     text = sealed.read_sealed_file(path)
     facts: dict[str, Any] = {"file": path, "size": len(text.encode("utf-8"))}
     if _v2.is_v2(text):
@@ -33,6 +59,12 @@ def describe(path: str) -> dict[str, Any]:
         facts.update(format="v2", mode=header.mode, environment=header.environment)
         if header.mode == "siv":
             facts["key_id"] = header.key_field
+        elif header.mode == "age":
+            from envbake import _age
+
+            tags = _age.header_tags(header, source=path)
+            facts["recipients"] = len(tags)
+            facts["recipient_tags"] = list(tags)
         facts["payload_size"] = len(
             _v2.decode_payload(header.payload_text, source=path)
         )
@@ -43,16 +75,71 @@ def describe(path: str) -> dict[str, Any]:
         try:
             with open(info_path, encoding="utf-8") as handle:
                 facts["info"] = json.load(handle)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             facts["info"] = "unreadable"
     return facts
 
 
 def main(options: argparse.Namespace) -> int:
-    for name, value in describe(options.file).items():
+    facts = describe(options.file)
+    found = _keysource.find_key(
+        os.environ, key_file=options.key_file, variables=_common.RUN_KEY_VARIABLES
+    )
+    error: EnvbakeError | None = None
+    if found is not None:
+        try:
+            opened = sealed.open_text(
+                sealed.read_sealed_file(options.file),
+                found.text,
+                max_size=options.max_size,
+                source=options.file,
+                key_source=found.source,
+            )
+        except EnvbakeError as caught:
+            # The facts read without the key are still printed first.
+            error = caught
+        else:
+            facts["verified"] = True
+            facts["variables"] = len(opened.variables)
+            facts["names"] = sorted(opened.variables)
+    if options.format == "json":
+        sys.stdout.write(json.dumps(facts, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_text(facts))
+    if error is not None:
+        raise error
+    return 0
+
+
+def format_text(facts: dict[str, Any]) -> str:
+    """Return one ``field: value`` line a fact; names one a line at the end."""
+    lines = []
+    for name, value in facts.items():
+        if name == "names":
+            continue
         if isinstance(value, dict):
             for inner, inner_value in value.items():
-                sys.stdout.write(f"info.{inner}: {inner_value}\n")
+                lines.append(
+                    f"info.{show_name(str(inner))}: {_format_value(inner_value)}"
+                )
         else:
-            sys.stdout.write(f"{name}: {value}\n")
-    return 0
+            lines.append(f"{name}: {_format_value(value)}")
+    if "names" in facts:
+        lines.append("names:")
+        lines.extend(f"  {show_name(variable)}" for variable in facts["names"])
+    return "".join(line + "\n" for line in lines)
+
+
+def show_name(name: str) -> str:
+    """Return a variable name for one output line, quoted if not printable."""
+    return name if name.isprintable() else repr(name)
+
+
+def _format_value(value: Any) -> str:
+    # The metadata file is not authenticated, so its text is quoted when it
+    # could break a line or send terminal control codes.
+    if isinstance(value, list):
+        return ", ".join(show_name(str(item)) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return show_name(str(value))

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from envbake import _keysource, keys
+from envbake import _age, _keysource, keys
 from envbake.commands import _common
 
 
@@ -17,7 +17,8 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
         help="print the id of the build key (not secret)",
         description=(
             "Print the 16-hex-digit id of the build key, or of the run-time "
-            "key if no build key is set. The id reveals nothing about the "
+            "key if no build key is set; for age identities, print the tag "
+            "of each identity's recipient. The id reveals nothing about the "
             "key; pass it as a build argument to the sealing step so that a "
             "new key makes a new image layer."
         ),
@@ -35,6 +36,12 @@ def main(options: argparse.Namespace) -> int:
         variables=_common.RUN_KEY_VARIABLES,
         hint=_common.BUILD_KEY_HINT,
     )
+    if _age.is_identity_text(found.text):
+        # An age identity has no key id; the tag of its recipient is what
+        # an age-mode header lists, so print one tag per identity.
+        identities = _age.parse_identities(found.text, source=found.source)
+        sys.stdout.write("".join(f"{tag}\n" for tag in identities.tags))
+        return 0
     sys.stdout.write(
         keys.key_id(keys.parse_key(found.text, source=found.source)) + "\n"
     )

@@ -6,13 +6,14 @@ import argparse
 import hashlib
 import json
 import os
-import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from envbake import _atomic, _keysource, _v2, compose, sealed
+from envbake import _atomic, _keysource, _output, _v2, keys, sealed
 from envbake.commands import _common
+from envbake.commands import compose as compose_command
+from envbake.errors import InputError, InvalidKeyError, UsageError
 
 DEFAULT_OUTPUT = "env.encrypted"
 INFO_SUFFIX = ".info"
@@ -24,30 +25,19 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
         help="compose dotenv files and encrypt them",
         description=(
             "Read dotenv files (a later file's value wins), encrypt the "
-            "variables with the build key and write the sealed file and its "
-            "metadata file (FILE.info) atomically."
+            "variables with the build key, or for age recipients, and write "
+            "the sealed file and its metadata file (FILE.info) atomically."
         ),
     )
-    parser.add_argument(
-        "--input",
-        "-i",
-        action="append",
-        required=True,
-        metavar="FILE",
-        help="a dotenv file to read; repeat for more, later files win",
-    )
-    parser.add_argument(
-        "--environment",
-        default="",
-        metavar="NAME",
-        help="the environment's name, recorded in the file (default: none)",
-    )
+    compose_command.add_input_arguments(parser)
     parser.add_argument(
         "-o",
         "--output",
-        default=DEFAULT_OUTPUT,
         metavar="PATH",
-        help=f"where to write the sealed file (default: {DEFAULT_OUTPUT})",
+        help=(
+            "where to write the sealed file (default: the output setting, "
+            f"else {DEFAULT_OUTPUT})"
+        ),
     )
     parser.add_argument(
         "--format",
@@ -63,84 +53,271 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
             "gives different files (and a new image layer every build)"
         ),
     )
+    compose_command.add_settings_arguments(parser)
     _common.add_build_key_argument(parser)
+    add_recipient_arguments(parser)
     return parser
 
 
+def add_recipient_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--recipient`` and ``--recipients-file`` (the v2 ``age`` mode)."""
+    parser.add_argument(
+        "--recipient",
+        "-r",
+        action="append",
+        default=[],
+        metavar="AGE1...",
+        help=(
+            "seal in age mode for this age X25519 recipient (a public key) "
+            "instead of with a symmetric key; repeat for more"
+        ),
+    )
+    parser.add_argument(
+        "--recipients-file",
+        "-R",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=(
+            "seal in age mode for every recipient listed in PATH, one a line "
+            "('#' starts a comment); repeatable"
+        ),
+    )
+
+
+def recipients_from_options(options: argparse.Namespace) -> list[str] | None:
+    """Return the age recipients given on the command line, or None."""
+    if not options.recipient and not options.recipients_file:
+        return None
+    from envbake import _age
+
+    recipients = [
+        _age.parse_recipient(text, source=f"--recipient {index}")
+        for index, text in enumerate(options.recipient, start=1)
+    ]
+    for path in options.recipients_file:
+        recipients.extend(_age.read_recipients_file(path))
+    return recipients
+
+
 def main(options: argparse.Namespace) -> int:
-    _v2.check_environment_name(options.environment)
-    variables = compose.compose_files(options.input)
-    found = _keysource.require_key(
-        os.environ,
-        key_file=options.key_file,
-        variables=_common.BUILD_KEY_VARIABLES,
-        hint=_common.BUILD_KEY_HINT,
-    )
-    variables = drop_key_variables(variables, found.text)
+    composed = compose_command.compose_from_options(options)
+    key_names = compose_command.build_key_variables(composed.settings)
+    left_out = (*key_names, *_common.BUILD_KEY_VARIABLES)
+    options.output = options.output or composed.settings.output
+    variables = composed.variables
+    recipients = recipients_from_options(options)
+    if recipients is not None:
+        if options.format != "v2" or options.random_nonce:
+            raise UsageError(
+                "--recipient and --recipients-file take neither --format v1 nor "
+                "--random-nonce",
+                "age mode files are always v2, with a new random file key each time",
+            )
+        variables = drop_key_variables(
+            variables, "", recipients=recipients, names=left_out
+        )
+        text = sealed.seal(
+            variables, recipients=recipients, environment=options.environment
+        )
+    else:
+        found = _keysource.require_key(
+            os.environ,
+            key_file=options.key_file,
+            variables=key_names,
+            hint=_common.BUILD_KEY_HINT + ", or give --recipient for age mode",
+        )
+        reject_identity_as_build_key(found)
+        variables = drop_key_variables(variables, found.text, names=left_out)
 
-    text = sealed.seal(
-        variables,
-        found.text,
+        text = sealed.seal(
+            variables,
+            found.text,
+            environment=options.environment,
+            format=options.format,
+            random_nonce=options.random_nonce,
+        )
+    data, info = write_sealed(
+        options.output,
+        text,
+        variables=variables,
         environment=options.environment,
-        format=options.format,
-        random_nonce=options.random_nonce,
-    )
-    data = text.encode("ascii")
-    _atomic.write_atomic(options.output, data, mode=0o644)
-
-    info = metadata(
-        data, variables=variables, environment=options.environment, text=text
-    )
-    _atomic.write_atomic(
-        options.output + INFO_SUFFIX,
-        (json.dumps(info, indent=2) + "\n").encode("utf-8"),
-        mode=0o644,
+        recipients=recipients or (),
     )
 
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
-    described = (
-        f"{info['format']}, key {info['key_id']}"
-        if info.get("key_id")
-        else info["format"]
-    )
-    sys.stderr.write(
-        f"envbake: sealed {len(variables)} variables ({plain_size} bytes of JSON, "
-        f"{len(data)} bytes sealed) into {options.output} ({described})\n"
+    _output.write_line(
+        f"sealed {len(variables)} variables ({plain_size} bytes of JSON, "
+        f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})"
     )
     return 0
 
 
-def drop_key_variables(variables: Mapping[str, str], key_text: str) -> dict[str, str]:
-    """Leave out the build key variables and any variable holding the key.
+def reject_identity_as_build_key(found: _keysource.FoundKey) -> None:
+    """Raise :class:`InputError` if the build key is an age identity.
 
+    The message names the identity's recipient, which is public, because
+    that is what sealing in age mode needs.
+    """
+    from envbake import _age
+
+    if not _age.is_identity_text(found.text):
+        return
+    identities = _age.parse_identities(found.text, source=found.source)
+    recipients = " ".join(
+        f"--recipient {identity.to_public()}" for identity in identities.identities
+    )
+    raise InputError(
+        f"{found.source} contains an age identity, which is a run-time key",
+        f"seal for its recipient instead: {recipients}",
+    )
+
+
+def write_sealed(
+    path: str,
+    text: str,
+    *,
+    variables: Mapping[str, str],
+    environment: str,
+    recipients: Sequence[str] = (),
+) -> tuple[bytes, dict[str, Any]]:
+    """Write a sealed file and its metadata file.
+
+    Both files are written in full before either replaces what was there,
+    so a failure leaves the old pair as it was.
+
+    Returns:
+        The sealed file's bytes and the metadata written beside it.
+    """
+    data = text.encode("ascii")
+    info = metadata(
+        data,
+        variables=variables,
+        environment=environment,
+        text=text,
+        recipients=recipients,
+    )
+    info_data = (json.dumps(info, indent=2) + "\n").encode("utf-8")
+    _atomic.write_atomic_many(
+        [(path, data), (path + INFO_SUFFIX, info_data)], mode=0o644
+    )
+    return data, info
+
+
+def describe_info(info: Mapping[str, Any]) -> str:
+    """Return ``v2, key 3f9a...``, ``v2, age recipients ...`` or ``v1``."""
+    if info.get("key_id"):
+        return f"{info['format']}, key {info['key_id']}"
+    if info.get("recipient_tags"):
+        from envbake import _age
+
+        return f"{info['format']}, age {_age.name_recipients(info['recipient_tags'])}"
+    return str(info["format"])
+
+
+def drop_key_variables(
+    variables: Mapping[str, str],
+    key_text: str,
+    *,
+    recipients: Sequence[str] = (),
+    names: Collection[str] = _common.BUILD_KEY_VARIABLES,
+) -> dict[str, str]:
+    """Leave out the build key variables ``names`` and any variable holding
+    the key.
+
+    In age mode (``recipients`` given) there is no secret build key, so a
+    variable is left out if it contains an age identity of one of the
+    recipients: the key that opens the file must not travel inside it.
     A warning names each variable left out, never its value.
     """
-    key = key_text.strip()
+    is_key = _key_check(key_text)
+    opens_file = _identity_check(recipients)
     kept: dict[str, str] = {}
     for name, value in variables.items():
-        if name in _common.BUILD_KEY_VARIABLES or (key and value.strip() == key):
-            sys.stderr.write(
-                f"envbake: warning: {name} holds the encryption key and is left "
-                "out of the sealed file\n"
+        if name in names or is_key(value):
+            _output.write_line(
+                f"warning: {name} contains the encryption key and is left "
+                "out of the sealed file"
+            )
+            continue
+        if opens_file(value):
+            _output.write_line(
+                f"warning: {name} contains the age identity of a recipient "
+                "and is left out of the sealed file"
             )
             continue
         kept[name] = value
     return kept
 
 
+def _key_check(key_text: str) -> Callable[[str], bool]:
+    """Return a test of whether a value is the build key in any spelling.
+
+    A v2 key is compared by its bytes, so the same key written as hex,
+    base64url or without padding is caught too.
+    """
+    key = key_text.strip()
+    if not key:
+        return lambda value: False
+    try:
+        key_bytes: bytes | None = keys.parse_key(key)
+    except InvalidKeyError:
+        key_bytes = None
+
+    def is_key(value: str) -> bool:
+        candidate = value.strip()
+        if candidate == key:
+            return True
+        if key_bytes is None or len(candidate) not in (43, 44, 64):
+            return False
+        try:
+            return keys.parse_key(candidate) == key_bytes
+        except InvalidKeyError:
+            return False
+
+    return is_key
+
+
+def _identity_check(recipients: Sequence[str]) -> Callable[[str], bool]:
+    """Return a test of whether a value contains an identity of ``recipients``."""
+    if not recipients:
+        return lambda value: False
+    from envbake import _age
+
+    tags = {_age.recipient_tag(recipient) for recipient in recipients}
+
+    def opens_file(value: str) -> bool:
+        if not _age.is_identity_text(value):
+            return False
+        try:
+            held = _age.parse_identities(value, source="a variable")
+        except InvalidKeyError:
+            return False
+        return not tags.isdisjoint(held.tags)
+
+    return opens_file
+
+
 def metadata(
-    data: bytes, *, variables: Mapping[str, str], environment: str, text: str
+    data: bytes,
+    *,
+    variables: Mapping[str, str],
+    environment: str,
+    text: str,
+    recipients: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return the metadata file's fields: no values, nothing secret.
+
+    In age mode the fields include the recipients (public keys) and their
+    tags, so that an operator can tell which platform holds which identity.
 
     ``created`` honours ``SOURCE_DATE_EPOCH`` so that builds can be
     reproduced byte for byte.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    created = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    created = _creation_time(os.environ.get("SOURCE_DATE_EPOCH"))
     is_v2 = _v2.is_v2(text)
     info: dict[str, Any] = {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created)),
+        "created": created,
         "environment": environment,
         "variables": len(variables),
         "format": "v2" if is_v2 else "v1",
@@ -150,5 +327,28 @@ def metadata(
         info["mode"] = header.mode
         if header.mode == "siv":
             info["key_id"] = header.key_field
+        elif header.mode == "age":
+            info["recipient_tags"] = header.key_field.split(",")
+            if recipients:
+                info["recipients"] = sorted(set(recipients))
     info["sha256"] = hashlib.sha256(data).hexdigest()
     return info
+
+
+def _creation_time(epoch: str | None) -> str:
+    """Return the ISO 8601 creation time: ``SOURCE_DATE_EPOCH`` if set, else now.
+
+    Raises:
+        InputError: ``SOURCE_DATE_EPOCH`` is not a Unix time in seconds.
+    """
+    if not epoch:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    try:
+        if not epoch.isascii() or not epoch.isdigit():
+            raise ValueError(epoch)
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH is {epoch!r}, not a Unix time in seconds",
+            "set it to a whole number of seconds, such as $(git log -1 --format=%ct)",
+        ) from None

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from envbake import sealed
 from envbake.commands import _common
 
 
@@ -33,6 +34,8 @@ def main(options: argparse.Namespace) -> int:
         max_size=options.max_size,
         expected_environment=options.environment,
     )
+    # A file that opens but could not start a command does not pass.
+    sealed.check_variables(opened.variables)
     sys.stdout.write(
         f"{path}: {len(opened.variables)} variables ({opened.describe()})\n"
     )

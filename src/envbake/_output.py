@@ -1,0 +1,22 @@
+"""Lines on standard error that never stop envbake from working.
+
+A container may start envbake with standard error closed or pointing at
+a full disk. A message that cannot be written must not keep the service
+from starting, so these writes ignore such failures.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def write_line(message: str) -> None:
+    """Write ``envbake: message`` and a newline to standard error, if possible."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(f"envbake: {message}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,39 @@
+"""``envbake decrypt``: write the decrypted variables to a file, atomically."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from envbake import _atomic
+from envbake.commands import _common, export
+
+
+def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help="write the variables to a file (mode 0600)",
+        description=(
+            "Decrypt FILE and write its variables to PATH, for services that "
+            "read a file. PATH is replaced atomically with a file of mode "
+            "0600, a symbolic link at PATH is rejected rather than followed, "
+            "and on any failure an existing PATH is left as it was. The "
+            "default dotenv format reads back to the same values with "
+            "python-dotenv (interpolate=False) and Node.js's dotenv."
+        ),
+    )
+    _common.add_file_argument(parser)
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="the file to write"
+    )
+    export.add_format_arguments(parser, required=False)
+    _common.add_run_key_arguments(parser)
+    return parser
+
+
+def main(options: argparse.Namespace) -> int:
+    text = export.render(options)
+    _atomic.write_atomic(options.output, text.encode("utf-8"), mode=0o600)
+    sys.stderr.write(f"envbake: wrote {options.output} ({options.format})\n")
+    return 0

@@ -1,0 +1,313 @@
+"""Resolve ``${NAME}`` and ``${NAME:-fallback}`` references in composed values.
+
+References are resolved after the whole environment is composed (late
+binding), so a value may refer to a name that a later section, a later
+file or a secret file sets, and always gets that name's final value. The
+syntax:
+
+- ``${NAME}`` is the final value of ``NAME``. A name defined nowhere is an
+  error, never an empty string.
+- ``${NAME:-fallback}`` is the value of ``NAME``, or ``fallback`` when
+  ``NAME`` is unset or empty, as in the POSIX shell. The fallback may
+  itself contain references.
+- ``\\${`` is a literal ``${``. A bare ``$name`` and any other ``$`` are
+  literal text, so passwords and bcrypt hashes need no escaping.
+- A single-quoted value is never interpolated (the caller marks it
+  literal).
+
+NOTE: python-dotenv decodes ``\\\\`` in double quotes before envbake gets
+the value, so ``"\\\\${A}"`` is also a literal ``${A}``, and a backslash
+followed by a reference cannot be written in double quotes.
+
+Reference names follow the POSIX shell: letters, digits and ``_``, not
+starting with a digit. A variable whose name has ``.`` or ``-`` can be set
+but not referred to.
+
+A value that refers back to itself, directly or through other variables,
+is a cycle and an error. Errors name the file, line and variable, never a
+value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from envbake.errors import InputError
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The deepest nesting of ``${A:-${B:-...}}`` accepted, so that parsing
+#: cannot exhaust Python's recursion limit.
+MAX_NESTING = 16
+
+SYNTAX_HINT = (
+    "write ${NAME} or ${NAME:-fallback}; for a literal '${' write \\${ or "
+    "single-quote the value"
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ``${NAME}`` or ``${NAME:-fallback}`` in a value."""
+
+    name: str
+    fallback: tuple[Part, ...] | None = None
+
+
+Part = str | Reference
+
+
+class TemplateSyntaxError(ValueError):
+    """A value's ``${`` does not start a valid reference.
+
+    The message describes the problem without quoting the value.
+    """
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One variable to resolve: its value as written and where it was set.
+
+    Attributes:
+        name: The variable's name.
+        value: The value before interpolation.
+        literal: Take ``value`` as it is, with no interpolation.
+        location: ``file:line`` for messages.
+    """
+
+    name: str
+    value: str
+    literal: bool
+    location: str
+
+
+@dataclass
+class Resolved:
+    """The resolved values and, per variable, the names its value used."""
+
+    values: dict[str, str]
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def parse_template(value: str) -> tuple[Part, ...]:
+    """Split ``value`` into literal text and references.
+
+    Raises:
+        TemplateSyntaxError: a ``${`` is not followed by a name and ``}``
+            or ``:-fallback}``.
+    """
+    parts, _ = _parse_parts(value, 0, depth=0)
+    return parts
+
+
+def _parse_parts(
+    value: str, position: int, *, depth: int
+) -> tuple[tuple[Part, ...], int]:
+    # At depth 0 the whole value is read; deeper, a fallback is read up to
+    # its closing brace, and the returned position is that brace's.
+    parts: list[Part] = []
+    text: list[str] = []
+    while position < len(value):
+        if value.startswith("\\${", position):
+            text.append("${")
+            position += 3
+        elif value.startswith("${", position):
+            if text:
+                parts.append("".join(text))
+                text = []
+            reference, position = _parse_reference(value, position + 2, depth=depth)
+            parts.append(reference)
+        elif depth > 0 and value[position] == "}":
+            break
+        else:
+            text.append(value[position])
+            position += 1
+    else:
+        if depth > 0:
+            raise TemplateSyntaxError("a ${NAME:-fallback} has no closing '}'")
+    if text:
+        parts.append("".join(text))
+    return tuple(parts), position
+
+
+def _parse_reference(value: str, position: int, *, depth: int) -> tuple[Reference, int]:
+    match = _NAME.match(value, position)
+    if match is None:
+        raise TemplateSyntaxError("'${' is not followed by a variable name")
+    name = match.group()
+    position = match.end()
+    if value.startswith("}", position):
+        return Reference(name), position + 1
+    if value.startswith(":-", position):
+        if depth + 1 > MAX_NESTING:
+            raise TemplateSyntaxError(
+                f"fallbacks are nested more than {MAX_NESTING} deep"
+            )
+        fallback, position = _parse_parts(value, position + 2, depth=depth + 1)
+        return Reference(name, fallback), position + 1
+    if position >= len(value):
+        raise TemplateSyntaxError(f"${{{name} has no closing '}}'")
+    raise TemplateSyntaxError(
+        f"${{{name} is followed by an unsupported operator (only ':-' is supported)"
+    )
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """Evaluation stopped: ``name`` must be resolved first."""
+
+    name: str
+
+
+class _Failed(Exception):
+    """A variable cannot be resolved; its error is already recorded."""
+
+
+def resolve(
+    definitions: Sequence[Definition],
+    *,
+    external: Mapping[str, str] | None = None,
+) -> Resolved:
+    """Resolve every definition's references against the final values.
+
+    Args:
+        definitions: One definition per variable, the final one for its
+            name. Names must be unique.
+        external: Values that references may use when no definition has
+            the name (the process environment, where a setting allows it).
+            They do not become variables themselves.
+
+    Returns:
+        Every variable's resolved value, in the order of ``definitions``.
+
+    Raises:
+        InputError: a value has invalid reference syntax, refers to a name
+            defined nowhere (every such reference is listed in one error),
+            or is part of a cycle.
+    """
+    by_name = {definition.name: definition for definition in definitions}
+    templates: dict[str, tuple[Part, ...]] = {}
+    syntax_errors: list[str] = []
+    for definition in definitions:
+        if definition.literal:
+            templates[definition.name] = (definition.value,)
+            continue
+        try:
+            templates[definition.name] = parse_template(definition.value)
+        except TemplateSyntaxError as error:
+            syntax_errors.append(f"{definition.location}: {definition.name}: {error}")
+    if syntax_errors:
+        raise InputError(_join("invalid references", syntax_errors), SYNTAX_HINT)
+
+    resolver = _Resolver(by_name, templates, external or {})
+    for definition in definitions:
+        resolver.resolve(definition.name)
+    if resolver.undefined:
+        raise InputError(
+            _join("undefined references", resolver.undefined),
+            "define each name in a component or secret file, or give a fallback "
+            "with ${NAME:-fallback}",
+        )
+    return Resolved(
+        {name: resolver.values[name] for name in by_name},
+        {name: resolver.used[name] for name in by_name},
+    )
+
+
+def _join(kind: str, problems: list[str]) -> str:
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} {kind}: " + "; ".join(problems)
+
+
+class _Resolver:
+    """Resolve variables with an explicit stack, so long chains of
+    references cannot exhaust Python's recursion limit."""
+
+    def __init__(
+        self,
+        definitions: Mapping[str, Definition],
+        templates: Mapping[str, tuple[Part, ...]],
+        external: Mapping[str, str],
+    ) -> None:
+        self.definitions = definitions
+        self.templates = templates
+        self.external = external
+        self.values: dict[str, str] = {}
+        self.used: dict[str, tuple[str, ...]] = {}
+        self.failed: set[str] = set()
+        self.undefined: list[str] = []
+
+    def resolve(self, name: str) -> None:
+        stack = [name]
+        while stack:
+            current = stack[-1]
+            if current in self.values or current in self.failed:
+                stack.pop()
+                continue
+            used: list[str] = []
+            try:
+                result = self._evaluate(self.templates[current], current, used)
+            except _Failed:
+                self.failed.add(current)
+                stack.pop()
+                continue
+            if isinstance(result, _Pending):
+                if result.name in stack:
+                    self._raise_cycle(stack[stack.index(result.name) :])
+                stack.append(result.name)
+                continue
+            self.values[current] = result
+            self.used[current] = tuple(dict.fromkeys(used))
+            stack.pop()
+
+    def _evaluate(
+        self, parts: tuple[Part, ...], owner: str, used: list[str]
+    ) -> str | _Pending:
+        pieces: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            value = self._lookup(part.name, owner, required=part.fallback is None)
+            if isinstance(value, _Pending):
+                return value
+            if value is not None:
+                used.append(part.name)
+            if part.fallback is not None and not value:
+                fallback = self._evaluate(part.fallback, owner, used)
+                if isinstance(fallback, _Pending):
+                    return fallback
+                value = fallback
+            pieces.append(value or "")
+        return "".join(pieces)
+
+    def _lookup(
+        self, name: str, owner: str, *, required: bool
+    ) -> str | _Pending | None:
+        if name in self.values:
+            return self.values[name]
+        if name in self.failed:
+            raise _Failed
+        if name in self.definitions:
+            return _Pending(name)
+        if name in self.external:
+            return self.external[name]
+        if required:
+            location = self.definitions[owner].location
+            self.undefined.append(
+                f"{location}: {owner} refers to ${{{name}}}, which no input defines"
+            )
+            raise _Failed
+        return None
+
+    def _raise_cycle(self, cycle: list[str]) -> None:
+        steps = " -> ".join(
+            f"{name} ({self.definitions[name].location})" for name in cycle
+        )
+        raise InputError(
+            f"references form a cycle: {steps} -> {cycle[0]}",
+            "break the cycle by giving one of these variables a value without "
+            "references",
+        )

@@ -1,0 +1,203 @@
+"""Reading dotenv files: python-dotenv's syntax plus file, line, section and
+the single-quote (literal) mark, and errors for lines it would skip."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from dotenv import dotenv_values
+from hypothesis import given
+from hypothesis import strategies as st
+
+from envbake import dotenv_files
+from envbake.errors import EXIT_INPUT, InputError, SealedFileNotFoundError
+
+PEM = "-----BEGIN PRIVATE KEY-----\nline-one\nline-two\n-----END PRIVATE KEY-----"
+
+
+def _parse(text: str) -> list[dotenv_files.Entry]:
+    return dotenv_files.parse(text, path="test.env")
+
+
+def test_parse_records_line_and_section() -> None:
+    text = "# comment\nA=1\n\n[production]  # the live fleet\nB=2\n[default]\nC=3\n"
+
+    entries = _parse(text)
+
+    assert [(entry.name, entry.line, entry.section) for entry in entries] == [
+        ("A", 2, "default"),
+        ("B", 5, "production"),
+        ("C", 7, "default"),
+    ]
+
+
+def test_parse_file_lists_section_headers() -> None:
+    parsed = dotenv_files.parse_file("[default]\nA=1\n  [staging]\nB=2\n", path="x.env")
+
+    assert [(header.name, header.line) for header in parsed.sections] == [
+        ("default", 1),
+        ("staging", 3),
+    ]
+    assert parsed.sections[1].path == "x.env"
+
+
+def test_parse_marks_single_quotes_literal() -> None:
+    entries = _parse("A='${B}'\nB=\"${C}\"\nC=${D}\nexport D='x'\nE = 'y'\n")
+
+    assert [entry.literal for entry in entries] == [True, False, False, True, True]
+    assert entries[0].value == "${B}"
+
+
+def test_parse_export_prefix() -> None:
+    entries = _parse("export NAME=value\nexport  OTHER='two words'\n")
+
+    assert [(entry.name, entry.value) for entry in entries] == [
+        ("NAME", "value"),
+        ("OTHER", "two words"),
+    ]
+
+
+def test_parse_multiline_pem_value() -> None:
+    text = f'KEY="{PEM}"\nAFTER=still-parsed\n'
+
+    entries = _parse(text)
+
+    assert entries[0].value == PEM
+    assert entries[1].name == "AFTER"
+    assert entries[1].line == 5
+
+
+def test_parse_duplicate_keys_kept_in_order() -> None:
+    entries = _parse("A=first\nA=second\n")
+
+    assert [(entry.value, entry.line) for entry in entries] == [
+        ("first", 1),
+        ("second", 2),
+    ]
+
+
+def test_unparseable_line_names_file_and_line() -> None:
+    text = "A=1\nB='unterminated-secret-value\n"
+
+    with pytest.raises(InputError) as raised:
+        _parse(text)
+
+    message = str(raised.value)
+    assert message.startswith("test.env:2:")
+    assert "unterminated-secret-value" not in message
+    assert raised.value.exit_status == EXIT_INPUT
+
+
+@pytest.mark.parametrize("line", ["sk_live_pasted_secret", "two words=x"])
+def test_line_without_assignment_not_quoted(line: str) -> None:
+    with pytest.raises(InputError) as raised:
+        _parse(f"A=1\n{line}\n")
+
+    assert str(raised.value).startswith("test.env:2:")
+    assert line.split("=")[0] not in str(raised.value)
+
+
+def test_section_header_with_text_after_it_rejected() -> None:
+    with pytest.raises(InputError, match=r"test.env:1:"):
+        _parse("[production] extra\nA=1\n")
+
+
+def test_normalise_bom_crlf_and_cr() -> None:
+    assert dotenv_files.normalise("\ufeffA=1\r\nB=2\rC=3\n") == "A=1\nB=2\nC=3\n"
+    assert dotenv_files.normalise("A=\ufeff") == "A=\ufeff"
+
+
+def test_read_text_invalid_utf8_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.env"
+    path.write_bytes(b"A=1\nB=caf\xe9\n")
+
+    with pytest.raises(InputError) as raised:
+        dotenv_files.read_text(str(path))
+
+    assert f"{path}:2:" in str(raised.value)
+
+
+def test_read_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SealedFileNotFoundError):
+        dotenv_files.read_entries(str(tmp_path / "missing.env"))
+
+
+# Values that python-dotenv can write in double quotes: escapes are
+# written for backslash, double quote and newline.
+_values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0\r"),
+    max_size=30,
+)
+_names = st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True)
+
+
+def _double_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+@given(st.dictionaries(_names, _values, max_size=8), st.booleans(), st.booleans())
+def test_line_endings_and_bom_do_not_change_values(
+    variables: dict[str, str], crlf: bool, bom: bool
+) -> None:
+    text = "".join(
+        f"{name}={_double_quoted(value)}\n" for name, value in variables.items()
+    )
+    variant = text.replace("\n", "\r\n") if crlf else text
+    variant = "\ufeff" + variant if bom else variant
+
+    entries = _parse(dotenv_files.normalise(variant))
+
+    assert {entry.name: entry.value for entry in entries} == variables
+    assert [entry.line for entry in entries] == list(range(1, len(variables) + 1))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            _names,
+            st.lists(
+                st.from_regex(r"[a-z0-9 ]{0,10}", fullmatch=True),
+                min_size=1,
+                max_size=4,
+            ),
+            st.integers(min_value=0, max_value=2),
+        ),
+        max_size=6,
+    )
+)
+def test_lines_of_multiline_values(
+    assignments: list[tuple[str, list[str], int]],
+) -> None:
+    """Every entry's line is where its assignment starts, after multi-line
+    values and blank or comment lines before it."""
+    lines: list[str] = []
+    starts = []
+    for name, value_lines, padding in assignments:
+        lines.extend(["", "# note"][:padding])
+        starts.append(len(lines) + 1)
+        lines.append(f"{name}='{value_lines[0]}")
+        lines.extend(value_lines[1:])
+        lines[-1] += "'"
+    text = "\n".join(lines) + "\n"
+
+    entries = _parse(text)
+
+    assert [entry.line for entry in entries] == starts
+    assert [entry.value for entry in entries] == [
+        "\n".join(value_lines) for _, value_lines, _ in assignments
+    ]
+
+
+@given(st.dictionaries(_names, _values, max_size=6))
+def test_values_match_python_dotenv(variables: dict[str, str]) -> None:
+    text = "".join(
+        f"{name}={_double_quoted(value)}\n" for name, value in variables.items()
+    )
+
+    entries = _parse(text)
+
+    expected = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    assert {entry.name: entry.value for entry in entries} == expected

@@ -1,0 +1,486 @@
+"""Hostile sealed files, keys, inputs and outputs: each is rejected with
+its own documented status and message, never an internal error, a hang,
+a half-written file or a leaked value.
+
+Hostile sealed files are built here with the test key and the documented
+v1 and v2 formats, so that their content is authenticated and only the
+plaintext is hostile.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import os
+import resource
+import stat
+import subprocess
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, hmac, padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KEY = "+vG2poVpPjn9sgkddDqxsC+9VSBMNPBP/vROmt5AGC4="
+KEY_BYTES = base64.b64decode(KEY)
+# The known exit statuses; anything else (70 included) is a finding.
+KNOWN_FAILURES = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 126, 127}
+
+
+def envbake(*arguments, env=None, cwd=None, timeout=60, **kwargs):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ENVBAKE")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "envbake", *arguments],
+        env=environment,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
+
+
+def hkdf(info: bytes, length: int) -> bytes:
+    return HKDF(hashes.SHA256(), length, salt=None, info=info).derive(KEY_BYTES)
+
+
+def v2_file(plaintext: bytes, environment: str = "") -> str:
+    """Seal raw compressed-JSON bytes in v2 siv mode with the test key."""
+    key_id = hkdf(b"envbake v2 key id", 8).hex()
+    header = f"envbake:v2:siv:{key_id}:{environment}:"
+    cipher = AESSIV(hkdf(b"envbake v2 aes-siv key", 64))
+    sealed = b"\x00" + cipher.encrypt(zlib.compress(plaintext), [header.encode()])
+    payload = base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+    return header + payload + "\n"
+
+
+def v2_document(json_text: str, environment: str = "") -> str:
+    return v2_file(json_text.encode("utf-8", "surrogatepass"), environment)
+
+
+def v1_file(gzipped: bytes, key_text: str = KEY) -> str:
+    """Seal raw gzip bytes in the v1 format with ``key_text``."""
+    decoded = base64.b64decode(key_text) if len(key_text) == 44 else b""
+    key = decoded if len(decoded) == 32 else hashlib.sha256(key_text.encode()).digest()
+    iv = bytes(16)
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(gzipped) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    ciphertext = encryptor.update(padded) + encryptor.finalize()
+    mac = hmac.HMAC(key, hashes.SHA256())
+    mac.update(iv + ciphertext)
+    return base64.b64encode(iv + ciphertext + mac.finalize()).decode()
+
+
+def v1_document(json_text: str) -> str:
+    return v1_file(gzip.compress(json_text.encode("utf-8", "surrogatepass"), mtime=0))
+
+
+def variables_document(variables_json: str) -> str:
+    return '{"environment":"","mode":"siv","variables":' + variables_json + "}"
+
+
+def seal_dotenv(tmp_path: Path, text: str, *extra: str) -> subprocess.CompletedProcess:
+    (tmp_path / "in.env").write_text(text)
+    return envbake(
+        "seal",
+        "-i",
+        "in.env",
+        "-o",
+        "out.enc",
+        *extra,
+        env={"ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+
+def export_json(tmp_path: Path, name: str = "out.enc") -> dict:
+    result = envbake(
+        "export", name, "--format", "json", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# --- key material in the sealed file ---------------------------------------
+
+
+def test_seal_drops_key_written_in_other_spellings(tmp_path):
+    spellings = {
+        "KEY_HEX": KEY_BYTES.hex(),
+        "KEY_HEX_UPPER": KEY_BYTES.hex().upper(),
+        "KEY_UNPADDED": KEY.rstrip("="),
+        "KEY_URLSAFE": base64.urlsafe_b64encode(KEY_BYTES).decode().rstrip("="),
+    }
+    text = "".join(f"{name}={value}\n" for name, value in spellings.items())
+    assert seal_dotenv(tmp_path, text).returncode == 0
+    sealed = export_json(tmp_path)
+    leaked = sorted(name for name in spellings if name in sealed)
+    assert leaked == []
+
+
+# --- composing ----------------------------------------------------------------
+
+
+def test_v1_passphrase_from_key_file_with_newline(tmp_path):
+    passphrase = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+    (tmp_path / "a.env").write_text("A=1\n")
+    sealed = envbake(
+        "seal",
+        "--format",
+        "v1",
+        "-i",
+        "a.env",
+        "-o",
+        "v1.enc",
+        env={"ENVBAKE_ENCRYPT_KEY": passphrase},
+        cwd=tmp_path,
+    )
+    assert sealed.returncode == 0, sealed.stderr
+    (tmp_path / "key").write_text(
+        passphrase + "\n"
+    )  # as `echo` or a secret store writes it
+    result = envbake("verify", "v1.enc", "--key-file", "key", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+# --- output files ------------------------------------------------------------------
+
+
+def test_seal_does_not_replace_a_fifo(tmp_path):
+    os.mkfifo(tmp_path / "out.enc")
+    result = seal_dotenv(tmp_path, "A=1\n")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "out.enc").st_mode), "FIFO was replaced"
+    assert result.returncode == 8
+
+
+def test_seal_failing_on_info_keeps_old_sealed_file(tmp_path):
+    (tmp_path / "out.enc").write_text("OLD\n")
+    (tmp_path / "out.enc.info").mkdir()
+    result = seal_dotenv(tmp_path, "A=1\n")
+    assert result.returncode == 8
+    assert (tmp_path / "out.enc").read_text() == "OLD\n"
+
+
+def test_seal_bad_source_date_epoch_writes_nothing(tmp_path):
+    (tmp_path / "in.env").write_text("A=1\n")
+    (tmp_path / "out.enc").write_text("OLD\n")
+    result = envbake(
+        "seal",
+        "-i",
+        "in.env",
+        "-o",
+        "out.enc",
+        env={"ENVBAKE_ENCRYPT_KEY": KEY, "SOURCE_DATE_EPOCH": "99999999999999999999"},
+        cwd=tmp_path,
+    )
+    assert result.returncode in KNOWN_FAILURES | {0}, result.stderr
+    if result.returncode != 0:
+        assert (tmp_path / "out.enc").read_text() == "OLD\n"
+
+
+# --- verify agrees with run ------------------------------------------------------
+
+
+def test_verify_rejects_name_run_rejects(tmp_path):
+    (tmp_path / "eq.enc").write_text(v2_document(variables_document('{"A=B":"1"}')))
+    run = envbake("run", "eq.enc", "--", "true", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    verify = envbake("verify", "eq.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert run.returncode == 8
+    assert verify.returncode == run.returncode
+
+
+def test_verify_rejects_v1_nul_value(tmp_path):
+    (tmp_path / "nul.enc").write_text(v1_document('{"A":"x\\u0000y"}'))
+    verify = envbake("verify", "nul.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert verify.returncode == 8
+
+
+# --- hostile plaintexts: no internal errors ----------------------------------------
+
+
+def test_lone_surrogate_value_has_own_status(tmp_path):
+    (tmp_path / "s.enc").write_text(v2_document(variables_document('{"A":"\\ud800"}')))
+    for arguments in (
+        ("export", "s.enc", "--format", "json"),
+        ("export", "s.enc", "--format", "sh"),
+        ("run", "s.enc", "--", "true"),
+    ):
+        result = envbake(*arguments, env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+        assert result.returncode in {5, 8}, (arguments, result.stderr)
+
+
+def test_v1_lone_surrogate_from_node_has_own_status(tmp_path):
+    # JSON.stringify in Node.js 12+ writes a lone surrogate as \ud800.
+    (tmp_path / "s.enc").write_text(v1_document('{"A":"\\ud800"}'))
+    result = envbake(
+        "run", "s.enc", "--", "true", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+    assert result.returncode in {5, 8}, result.stderr
+
+
+def test_deeply_nested_v2_json_is_damaged(tmp_path):
+    deep = '{"variables":{},"x":' + "[" * 100000 + "]" * 100000 + "}"
+    (tmp_path / "d.enc").write_text(v2_document(deep))
+    result = envbake("verify", "d.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert result.returncode == 5, result.stderr
+
+
+def test_deeply_nested_v1_json_is_damaged(tmp_path):
+    (tmp_path / "d.enc").write_text(v1_document("[" * 100000 + "]" * 100000))
+    result = envbake("verify", "d.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert result.returncode == 5, result.stderr
+
+
+def test_v1_many_gzip_members_finish_quickly(tmp_path):
+    (tmp_path / "m.enc").write_text(v1_file(gzip.compress(b"", 9) * 200000))
+    result = envbake(
+        "verify", "m.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path, timeout=10
+    )
+    assert result.returncode == 5
+
+
+def test_v1_over_limit_names_the_limit(tmp_path):
+    big = gzip.compress(b'{"A":"' + b"a" * (70 * 1024 * 1024) + b'"}', 9)
+    (tmp_path / "b.enc").write_text(v1_file(big))
+    result = envbake("verify", "b.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert result.returncode == 5
+    assert "--max-size" in result.stderr
+
+
+# --- export --format dotenv ------------------------------------------------------------
+
+
+def ok_file(tmp_path: Path) -> str:
+    (tmp_path / "ok.enc").write_text(v2_document(variables_document('{"A":"1"}')))
+    return "ok.enc"
+
+
+def test_run_empty_command_name_is_usage_error(tmp_path):
+    result = envbake(
+        "run", ok_file(tmp_path), "--", "", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+    assert result.returncode == 2, result.stderr
+
+
+def test_run_max_size_too_large_number(tmp_path):
+    result = envbake(
+        "run",
+        "--max-size=99999999999999999999",
+        ok_file(tmp_path),
+        "--",
+        "true",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+    assert result.returncode in {0, 2}, result.stderr
+
+
+def test_run_max_size_superscript_digit_is_usage_error(tmp_path):
+    result = envbake(
+        "run",
+        "--max-size=\u00b2",
+        ok_file(tmp_path),
+        "--",
+        "true",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+
+
+def test_verify_negative_max_size_is_usage_error(tmp_path):
+    result = envbake(
+        "verify",
+        ok_file(tmp_path),
+        "--max-size",
+        "-1",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+
+
+def test_verify_huge_max_size_is_no_internal_error(tmp_path):
+    result = envbake(
+        "verify",
+        ok_file(tmp_path),
+        "--max-size",
+        "99999999999999999999",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+    assert result.returncode in {0, 2}, result.stderr
+
+
+# --- standard streams -----------------------------------------------------------------
+
+
+def test_key_on_closed_stdin_is_no_key(tmp_path):
+    script = f'exec 0<&-; exec "{sys.executable}" -m envbake verify ok.enc --key-file -'
+    ok_file(tmp_path)
+    result = subprocess.run(
+        ["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 3, result.stderr
+
+
+def test_run_starts_command_with_stderr_closed(tmp_path):
+    ok_file(tmp_path)
+    script = (
+        f'exec 2>&-; exec "{sys.executable}" -m envbake run ok.enc -- '
+        "sh -c 'echo $A > marker'"
+    )
+    environment = dict(os.environ, ENVBAKE_KEY=KEY)
+    result = subprocess.run(
+        ["sh", "-c", script],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=False,
+        stdout=subprocess.PIPE,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert (tmp_path / "marker").read_text() == "1\n"
+
+
+def test_export_to_full_disk_has_own_status(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "envbake",
+                "export",
+                ok_file(tmp_path),
+                "--format",
+                "json",
+            ],
+            env=dict(os.environ, ENVBAKE_KEY=KEY),
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode in KNOWN_FAILURES, result.stderr
+
+
+# --- unbounded reads ----------------------------------------------------------------------
+
+
+def limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_key_file_dev_zero_fails_cleanly(tmp_path):
+    result = envbake(
+        "verify",
+        ok_file(tmp_path),
+        "--key-file",
+        "/dev/zero",
+        cwd=tmp_path,
+        preexec_fn=limit_memory,
+    )
+    assert result.returncode in {3, 8}, result.stderr
+
+
+def test_sealed_file_dev_zero_fails_cleanly(tmp_path):
+    result = envbake(
+        "verify",
+        "/dev/zero",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+        preexec_fn=limit_memory,
+    )
+    assert result.returncode in {5, 6}, result.stderr
+
+
+# --- inspect ---------------------------------------------------------------------------------
+
+
+def test_inspect_deeply_nested_info(tmp_path):
+    ok_file(tmp_path)
+    (tmp_path / "ok.enc.info").write_text("[" * 100000 + "]" * 100000)
+    result = envbake("inspect", "ok.enc", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_inspect_info_cannot_forge_lines(tmp_path):
+    ok_file(tmp_path)
+    (tmp_path / "ok.enc.info").write_text(json.dumps({"x": "1\nformat: v9\x1b[2J"}))
+    result = envbake("inspect", "ok.enc", cwd=tmp_path)
+    assert result.returncode == 0
+    forged = [
+        line for line in result.stdout.splitlines() if line.startswith("format: v9")
+    ]
+    assert forged == []
+    assert "\x1b" not in result.stdout
+
+
+# --- damaged files ------------------------------------------------------------------------------
+
+
+def test_truncated_header_is_damaged_not_unsupported(tmp_path):
+    (tmp_path / "t.enc").write_text("envbake:v")
+    result = envbake("verify", "t.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert result.returncode == 5, result.stderr
+
+
+def test_sealed_file_with_crlf_ending_opens(tmp_path):
+    text = v2_document(variables_document('{"A":"1"}'))
+    (tmp_path / "c.enc").write_bytes(text.replace("\n", "\r\n").encode())
+    result = envbake("verify", "c.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+# --- Python API ---------------------------------------------------------------------------------
+
+
+def run_python(tmp_path: Path, code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_load_changes_nothing_when_a_name_is_invalid(tmp_path):
+    document = variables_document('{"AAA_SET_FIRST":"1","B=C":"x"}')
+    (tmp_path / "p.enc").write_text(v2_document(document))
+    result = run_python(
+        tmp_path,
+        f"""
+        import os, envbake
+        try:
+            envbake.load("p.enc", key={KEY!r})
+        except envbake.EnvbakeError:
+            pass
+        print("AAA_SET_FIRST" in os.environ)
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_api_seal_surrogate_raises_envbake_error(tmp_path):
+    result = run_python(
+        tmp_path,
+        f"""
+        import envbake
+        try:
+            envbake.seal({{"A": "\\ud800"}}, {KEY!r})
+        except envbake.EnvbakeError:
+            print("envbake error")
+        """,
+    )
+    assert result.stdout.strip() == "envbake error", result.stderr
