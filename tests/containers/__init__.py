@@ -1,0 +1,1 @@
+"""End-to-end tests of envbake in images, in a real container engine."""
