@@ -278,7 +278,7 @@ def test_unwritable_output_leaves_original(tmp_path: Path) -> None:
         str(tmp_path / "missing-folder" / "out"),
         env={"ENVBAKE_KEY": TEST_KEY, "ENVBAKE_ENCRYPT_KEY": OTHER_KEY},
     )
-    assert result.returncode == errors.EXIT_INPUT
+    assert result.returncode == errors.EXIT_OUTPUT
     assert path.read_bytes() == before
 
 

@@ -23,7 +23,9 @@ ENTRYPOINT = REPOSITORY / "examples" / "entrypoint" / "entrypoint.sh"
 VARIABLES = {"DATABASE_URL": "postgres://app:placeholder@db/app", "Q": "it's $x `y`"}
 
 
-def _run_entrypoint(tmp_path: Path, key: str) -> tuple[int, dict[str, str] | None]:
+def _run_entrypoint(
+    tmp_path: Path, key: str, extra: dict[str, str] | None = None
+) -> tuple[int, dict[str, str] | None]:
     dash = shutil.which("dash")
     if dash is None:
         pytest.fail("dash is not installed; scripts/test installs it")
@@ -32,7 +34,12 @@ def _run_entrypoint(tmp_path: Path, key: str) -> tuple[int, dict[str, str] | Non
     # envbake must be on the PATH, as in an image: the venv's bin folder.
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     environment = start_environment(
-        {"PATH": path, "ENVBAKE_KEY": key, "ENVBAKE_FILE": str(sealed_file)}
+        {
+            "PATH": path,
+            "ENVBAKE_KEY": key,
+            "ENVBAKE_FILE": str(sealed_file),
+            **(extra or {}),
+        }
     )
     result = subprocess.run(
         [dash, str(ENTRYPOINT), *DUMP_ENVIRONMENT, str(output)],
@@ -62,3 +69,12 @@ def test_entrypoint_example_stops_on_wrong_key(tmp_path: Path) -> None:
 
     assert errors.EXIT_WRONG_KEY == status
     assert received is None
+
+
+def test_entrypoint_example_switched_off_starts_without_key(tmp_path: Path) -> None:
+    status, received = _run_entrypoint(tmp_path, "", {"ENVBAKE_DISABLE": "true"})
+
+    assert 0 == status
+    assert received is not None
+    assert "DATABASE_URL" not in received
+    assert "true" == received["ENVBAKE_DISABLE"]

@@ -11,8 +11,15 @@ set -eu
 # The assignment keeps envbake's exit status: with set -e a failure stops
 # the script here. `eval "$(envbake export ...)"` on one line would hide it,
 # because eval of empty text succeeds.
-exports=$(envbake export --format sh "${ENVBAKE_FILE:-/app/env.encrypted}")
-eval "$exports"
-unset exports ENVBAKE_KEY ENVBAKE_KEY_FILE
+# export always needs the key; ENVBAKE_DISABLE=true (local development)
+# skips it here, as envbake run would.
+if [ "${ENVBAKE_DISABLE:-}" = true ]; then
+    echo "entrypoint: ENVBAKE_DISABLE=true, starting without decryption" >&2
+else
+    exports=$(envbake export --format sh "${ENVBAKE_FILE:-/app/env.encrypted}")
+    eval "$exports"
+    unset exports
+fi
+unset ENVBAKE_KEY ENVBAKE_KEY_FILE
 
 exec "$@"

@@ -9,7 +9,7 @@ import stat
 import tempfile
 from collections.abc import Sequence
 
-from envbake.errors import InputError
+from envbake.errors import InputError, OutputError
 
 
 def write_atomic(path: str, data: bytes, *, mode: int) -> None:
@@ -31,24 +31,27 @@ def write_atomic_many(files: Sequence[tuple[str, bytes]], *, mode: int) -> None:
 
     Raises:
         InputError: a path is a symbolic link (links are never followed),
-            a folder, a device, a FIFO or a socket, or a file cannot be
-            written.
+            a folder, a device, a FIFO or a socket.
+        OutputError: a file cannot be written.
     """
     for path, _ in files:
         _check_target(path)
     written: list[tuple[str, str]] = []
+    target = ""
     try:
-        for path, data in files:
-            written.append((_write_temporary(path, data, mode), path))
-        for temporary, path in written:
-            os.replace(temporary, path)
+        for target, data in files:
+            written.append((_write_temporary(target, data, mode), target))
+        for temporary, target in written:
+            os.replace(temporary, target)
     except BaseException as error:
         for temporary, _ in written:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         if isinstance(error, OSError):
-            raise InputError(
-                f"cannot write {error.filename or 'the output'}: {error.strerror}"
+            # The message names the path given, not the temporary file.
+            raise OutputError(
+                f"cannot write {target}: {error.strerror or 'write failed'}",
+                "check that its folder exists, is writable and has free space",
             ) from None
         raise
 
@@ -59,7 +62,7 @@ def _check_target(path: str) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror}") from None
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None
     if stat.S_ISLNK(status.st_mode):
         raise InputError(
             f"{path} is a symbolic link; envbake does not write through links",

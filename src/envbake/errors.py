@@ -127,6 +127,12 @@ class EnvironmentTooLargeError(EnvbakeError):
     exit_status = EXIT_ENVIRONMENT_TOO_LARGE
 
 
+class OutputError(EnvbakeError):
+    """An output file or standard output cannot be written."""
+
+    exit_status = EXIT_OUTPUT
+
+
 class CommandError(EnvbakeError):
     """The command given to ``envbake run`` could not be started."""
 

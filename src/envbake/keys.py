@@ -53,7 +53,7 @@ def parse_key(text: str, *, source: str = "the key") -> bytes:
     if _BASE64URL_KEY.fullmatch(stripped):
         standard = stripped.replace("-", "+").replace("_", "/")
         return binascii.a2b_base64(_pad(standard))
-    if stripped.startswith("AGE-SECRET-KEY-"):
+    if "AGE-SECRET-KEY-" in stripped.upper():
         raise InvalidKeyError(
             f"{source} is an age identity, but this file is sealed with a "
             "symmetric key",

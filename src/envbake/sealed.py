@@ -150,6 +150,7 @@ def seal(
     environment: str = "",
     format: str = "v2",
     random_nonce: bool = False,
+    key_source: str = "the key",
 ) -> str:
     """Encrypt ``variables`` and return the text of a sealed file.
 
@@ -168,6 +169,8 @@ def seal(
         random_nonce: For v2 ``siv`` mode, add a random nonce, so that
             sealing the same variables twice gives different files. ``age``
             mode files always differ.
+        key_source: How to name the key in messages (such as the variable
+            it came from).
 
     Raises:
         InputError: invalid variables, key text, recipients or environment
@@ -192,7 +195,9 @@ def seal(
         return _v1.seal(variables, key)
     if format != "v2":
         raise InputError(f"unknown format {format!r}", "use v2 or v1")
-    key_bytes = key if isinstance(key, bytes) else keys.parse_key(key)
+    key_bytes = (
+        key if isinstance(key, bytes) else keys.parse_key(key, source=key_source)
+    )
     if len(key_bytes) != keys.KEY_SIZE:
         raise InputError(f"a key must be {keys.KEY_SIZE} bytes")
     return _v2.seal_siv(
@@ -234,6 +239,11 @@ def open_text(
     environment can carry, because v1 files may contain NUL characters.
     Starting a command checks them, in :func:`envbake.runtime.check_exec_size`.
     """
+    if not text.strip():
+        raise DamagedFileError(
+            f"{source} is empty",
+            "copy the sealed file again from the build output, or seal it again",
+        )
     if _v2.is_v2(text):
         opened = _open_v2(text, key, max_size, source, key_source)
     elif ":" in text[:16]:

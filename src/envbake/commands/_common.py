@@ -19,8 +19,8 @@ BUILD_KEY_VARIABLES = (_keysource.ENCRYPT_KEY_ENV, _keysource.ENCRYPT_KEY_FILE_E
 KEY_VARIABLES = (*RUN_KEY_VARIABLES, *BUILD_KEY_VARIABLES)
 
 RUN_KEY_HINT = (
-    f"set {_keysource.KEY_ENV} to the key, or {_keysource.KEY_FILE_ENV} to a file "
-    "holding it; for local development without encryption set ENVBAKE_DISABLE=true"
+    f"set {_keysource.KEY_ENV} to the key, or {_keysource.KEY_FILE_ENV} to the path "
+    "of a file that contains it, or give --key-file"
 )
 BUILD_KEY_HINT = (
     f"set {_keysource.ENCRYPT_KEY_ENV} (make a key with: envbake keygen), or "

@@ -16,7 +16,8 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
         help="print the variables as sh, dotenv, json or docker env-file lines",
         description=(
             "Decrypt FILE and print its variables. The sh format is safe to "
-            'eval in any POSIX shell: eval "$(envbake export --format sh)". '
+            "eval in any POSIX shell. Assign it first so that a failure stops "
+            'the script: exports=$(envbake export --format sh) || exit; eval "$exports". '
             "A variable that a format cannot express is rejected by name, "
             "and nothing is printed."
         ),

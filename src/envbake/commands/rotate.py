@@ -83,6 +83,12 @@ def main(options: argparse.Namespace) -> int:
     environment = options.environment
     if environment is None:
         environment = opened.environment or ""
+        if opened.environment is None:
+            _output.write_line(
+                f"warning: {options.file} is a v1 file, which records no environment, "
+                "so the result records none either; give --environment NAME to "
+                "record one"
+            )
     _v2.check_environment_name(environment)
 
     if new_key is not None:
@@ -103,7 +109,7 @@ def main(options: argparse.Namespace) -> int:
     )
     _output.write_line(
         f"rotated {len(variables)} variables from {options.file} "
-        f"({opened.describe()}) into {output} ({seal.describe_info(info)})\n"
+        f"({opened.describe()}) into {output} ({seal.describe_info(info)})"
     )
     return 0
 

@@ -136,6 +136,7 @@ def main(options: argparse.Namespace) -> int:
             environment=options.environment,
             format=options.format,
             random_nonce=options.random_nonce,
+            key_source=found.source,
         )
     data, info = write_sealed(
         options.output,
