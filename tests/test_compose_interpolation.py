@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from envbake import compose, interpolation
 from envbake.commands import compose as compose_command
 from envbake.errors import InputError
-from envbake.interpolation import Definition, Reference
+from envbake.interpolation import Definition, Reference, resolve
 
 
 def _resolve(
@@ -289,3 +289,34 @@ def test_compose_dotenv_output_reads_back(values: dict[str, str]) -> None:
             handle.write(text)
 
         assert compose.compose_files([path]) == values
+
+
+def test_resolve_rejects_doubling_expansion() -> None:
+    definitions = [Definition("L0", "x" * 16, False, "bomb.env:1")]
+    for index in range(1, 40):
+        previous = f"${{L{index - 1}}}"
+        definitions.append(
+            Definition(f"L{index}", previous * 2, False, f"bomb.env:{index + 1}")
+        )
+
+    with pytest.raises(InputError) as caught:
+        resolve(definitions)
+
+    assert "bomb.env:" in str(caught.value)
+    assert "expand to more than" in str(caught.value)
+
+
+def test_resolve_many_references_and_long_chain() -> None:
+    """20,000 references in one value and a chain of 20,000 variables
+    resolve (a quadratic resolver took tens of seconds on such inputs)."""
+    many = [
+        Definition("A", "x", False, "a.env:1"),
+        Definition("B", "${A}" * 20_000, False, "a.env:2"),
+    ]
+    chain = [Definition("V0", "x", False, "c.env:1")] + [
+        Definition(f"V{index}", f"${{V{index - 1}}}", False, f"c.env:{index + 1}")
+        for index in range(1, 20_000)
+    ]
+
+    assert "x" * 20_000 == resolve(many).values["B"]
+    assert "x" == resolve(chain).values["V19999"]

@@ -31,7 +31,7 @@ value.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from envbake.errors import InputError
@@ -40,6 +40,10 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The deepest nesting of ``${A:-${B:-...}}`` accepted, so that parsing
 #: cannot exhaust Python's recursion limit.
 MAX_NESTING = 16
+#: The most characters references may expand to, in one value and in all:
+#: the default limit on a sealed plaintext, so that a few lines that each
+#: double the one before cannot exhaust memory.
+MAX_VALUE_SIZE = 64 * 1024 * 1024
 
 SYNTAX_HINT = (
     "write ${NAME} or ${NAME:-fallback}; for a literal '${' write \\${ or "
@@ -233,8 +237,13 @@ def _join(kind: str, problems: list[str]) -> str:
 
 
 class _Resolver:
-    """Resolve variables with an explicit stack, so long chains of
-    references cannot exhaust Python's recursion limit."""
+    """Resolve variables by an iterative depth-first search.
+
+    Each variable is evaluated once its direct references are resolved, so
+    the work grows with the total size of the templates, and long chains
+    of references cannot exhaust Python's recursion limit. A reference met
+    only in a fallback is resolved when the fallback is needed.
+    """
 
     def __init__(
         self,
@@ -249,29 +258,59 @@ class _Resolver:
         self.used: dict[str, tuple[str, ...]] = {}
         self.failed: set[str] = set()
         self.undefined: list[str] = []
+        self.total_size = 0
 
     def resolve(self, name: str) -> None:
-        stack = [name]
-        while stack:
-            current = stack[-1]
-            if current in self.values or current in self.failed:
-                stack.pop()
+        if name in self.values or name in self.failed:
+            return
+        # Each frame is a variable on the current path and the iterator over
+        # the names it refers to directly.
+        frames = [(name, self._direct_references(name))]
+        on_path = {name}
+        while frames:
+            current, references = frames[-1]
+            following = next(references, None)
+            if following is not None:
+                if following in self.values or following in self.failed:
+                    continue
+                if following in on_path:
+                    path = [frame[0] for frame in frames]
+                    self._raise_cycle(path[path.index(following) :])
+                frames.append((following, self._direct_references(following)))
+                on_path.add(following)
                 continue
             used: list[str] = []
             try:
                 result = self._evaluate(self.templates[current], current, used)
             except _Failed:
                 self.failed.add(current)
-                stack.pop()
-                continue
-            if isinstance(result, _Pending):
-                if result.name in stack:
-                    self._raise_cycle(stack[stack.index(result.name) :])
-                stack.append(result.name)
-                continue
-            self.values[current] = result
-            self.used[current] = tuple(dict.fromkeys(used))
-            stack.pop()
+            else:
+                if isinstance(result, _Pending):
+                    # A fallback needs a variable not yet resolved: resolve
+                    # it, then evaluate this one again.
+                    if result.name in on_path:
+                        path = [frame[0] for frame in frames]
+                        self._raise_cycle(path[path.index(result.name) :])
+                    frames[-1] = (current, iter((result.name,)))
+                    continue
+                self.values[current] = result
+                self.used[current] = tuple(dict.fromkeys(used))
+                self.total_size += len(result)
+                if self.total_size > MAX_VALUE_SIZE:
+                    raise InputError(
+                        f"{self.definitions[current].location}: the values expand "
+                        f"to more than {MAX_VALUE_SIZE} characters in all",
+                        "check for references that repeat a large value many times",
+                    )
+            frames.pop()
+            on_path.discard(current)
+
+    def _direct_references(self, name: str) -> Iterator[str]:
+        """Yield the defined names that ``name``'s value refers to outside
+        fallbacks."""
+        for part in self.templates[name]:
+            if isinstance(part, Reference) and part.name in self.definitions:
+                yield part.name
 
     def _evaluate(
         self, parts: tuple[Part, ...], owner: str, used: list[str]
@@ -292,7 +331,14 @@ class _Resolver:
                     return fallback
                 value = fallback
             pieces.append(value or "")
-        return "".join(pieces)
+        result = "".join(pieces)
+        if len(result) > MAX_VALUE_SIZE:
+            raise InputError(
+                f"{self.definitions[owner].location}: {owner}: its references "
+                f"expand to more than {MAX_VALUE_SIZE} characters",
+                "check for references that repeat a large value many times",
+            )
+        return result
 
     def _lookup(
         self, name: str, owner: str, *, required: bool
