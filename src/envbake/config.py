@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,8 @@ PYPROJECT_FILE = "pyproject.toml"
 DEFAULT_OUTPUT = "env.encrypted"
 DEFAULT_SWITCH_VARIABLE = "ENVBAKE_DISABLE"
 ENVIRONMENT_PLACEHOLDER = "{env}"
+#: The largest settings file read, in bytes.
+MAX_SETTINGS_SIZE = 1024 * 1024
 
 _LIST_SETTINGS = (
     "environments",
@@ -193,17 +196,41 @@ def find_settings_file(start: Path | None = None) -> Path | None:
     """Return the nearest ``envbake.toml``, or ``pyproject.toml`` with a
     ``[tool.envbake]`` table, in ``start`` or a folder above it.
 
-    In each folder ``envbake.toml`` is looked for first.
+    In each folder ``envbake.toml`` is looked for first. The search stops
+    at the root of a git repository (a folder with ``.git``), and skips
+    folders that every user may write to, such as ``/tmp``, where anyone
+    could leave a settings file. A ``pyproject.toml`` is parsed only if its
+    text mentions ``tool.envbake``, so an unrelated broken one is ignored.
     """
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
-        config = candidate / CONFIG_FILE
-        if config.is_file():
-            return config
-        pyproject = candidate / PYPROJECT_FILE
-        if pyproject.is_file() and "envbake" in _read_toml(pyproject).get("tool", {}):
-            return pyproject
+        if not _writable_by_all(candidate):
+            config = candidate / CONFIG_FILE
+            if config.is_file():
+                return config
+            pyproject = candidate / PYPROJECT_FILE
+            if _mentions_envbake(pyproject) and "envbake" in _read_toml(pyproject).get(
+                "tool", {}
+            ):
+                return pyproject
+        if (candidate / ".git").exists():
+            break
     return None
+
+
+def _writable_by_all(folder: Path) -> bool:
+    try:
+        return bool(folder.stat().st_mode & stat.S_IWOTH)
+    except OSError:
+        return True
+
+
+def _mentions_envbake(pyproject: Path) -> bool:
+    try:
+        with pyproject.open("rb") as handle:
+            return b"tool.envbake" in handle.read(MAX_SETTINGS_SIZE)
+    except OSError:
+        return False
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -233,12 +260,20 @@ def load_settings(path: Path | None = None) -> Settings:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            table: dict[str, Any] = tomllib.load(handle)
-            return table
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path} is not valid TOML: {error}") from None
+            data = handle.read(MAX_SETTINGS_SIZE + 1)
     except OSError as error:
         raise SealedFileNotFoundError(f"cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_SETTINGS_SIZE:
+        raise InputError(f"{path} is larger than {MAX_SETTINGS_SIZE} bytes")
+    try:
+        table: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+        return table
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not valid UTF-8", "save it as UTF-8") from None
+    except RecursionError:
+        raise InputError(f"{path} nests tables or arrays too deeply") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path} is not valid TOML: {error}") from None
 
 
 def _settings_from_table(table: Mapping[str, Any], path: Path, source: str) -> Settings:
@@ -356,7 +391,11 @@ def _expand(patterns: Sequence[str]) -> list[str]:
     paths: list[str] = []
     for pattern in patterns:
         if any(character in pattern for character in "*?["):
-            matches = sorted(glob.glob(pattern))
+            # A pattern adds regular files only: never a folder, or a FIFO
+            # that would block the read for ever.
+            matches = sorted(
+                path for path in glob.glob(pattern) if os.path.isfile(path)
+            )
             if not matches:
                 raise SealedFileNotFoundError(f"no file matches {pattern}")
         elif os.path.exists(pattern):

@@ -13,10 +13,16 @@ with a stray carriage return.
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 from typing import NamedTuple
 
 from envbake.errors import InputError, SealedFileNotFoundError
+
+#: The largest dotenv file read, in bytes: the default limit on a sealed
+#: plaintext, which no single input can usefully exceed.
+MAX_INPUT_SIZE = 64 * 1024 * 1024
 
 _SECTION = re.compile(r"\[([A-Za-z0-9._-]+)\]")
 #: A section header line: ``[name]``, optionally followed by a comment.
@@ -71,12 +77,22 @@ def read_text(path: str) -> str:
         InputError: the file is not valid UTF-8 (the message gives the line).
     """
     try:
+        mode = os.stat(path).st_mode
+        # A pipe is allowed so that process substitution works, as in
+        # --input <(sops -d secrets.env); the size limit below ends a read
+        # from a device that never ends.
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+            raise InputError(
+                f"{path} is not a regular file", "give the path of a dotenv file"
+            )
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_INPUT_SIZE + 1)
     except FileNotFoundError:
         raise SealedFileNotFoundError(f"{path} not found") from None
     except OSError as error:
         raise SealedFileNotFoundError(f"cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_INPUT_SIZE:
+        raise InputError(f"{path} is larger than {MAX_INPUT_SIZE} bytes")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
