@@ -118,6 +118,29 @@ def check_variables(variables: Mapping[str, str]) -> None:
             )
 
 
+def _check_plaintext_size(variables: Mapping[str, str], max_size: int) -> None:
+    """Raise :class:`InputError` if the plaintext would exceed ``max_size``.
+
+    The JSON text is measured only when it could reach the limit, so that
+    the usual case costs no extra serialisation. A character takes at most
+    six bytes in the JSON text (an escape such as ``\\u0001``) and each
+    variable adds six bytes of quotes and separators.
+    """
+    characters = sum(len(name) + len(value) for name, value in variables.items())
+    if 6 * (characters + len(variables)) + 2 <= max_size:
+        return
+    import json
+
+    size = len(json.dumps(dict(variables), ensure_ascii=False).encode("utf-8"))
+    if size > max_size:
+        raise InputError(
+            f"the environment is {size} bytes as JSON, over the limit of "
+            f"{max_size} bytes that envbake run accepts by default",
+            "move large values into files, or seal with a larger --max-size and "
+            "give the same --max-size to every command that opens the file",
+        )
+
+
 def _check_unicode(variables: Mapping[str, str], *, source: str) -> None:
     """Raise :class:`InputError` if a name or value has a lone surrogate.
 
@@ -151,6 +174,7 @@ def seal(
     format: str = "v2",
     random_nonce: bool = False,
     key_source: str = "the key",
+    max_size: int = DEFAULT_MAX_SIZE,
 ) -> str:
     """Encrypt ``variables`` and return the text of a sealed file.
 
@@ -171,12 +195,16 @@ def seal(
             mode files always differ.
         key_source: How to name the key in messages (such as the variable
             it came from).
+        max_size: The largest plaintext to seal, in bytes: by default the
+            limit that opening applies, so that no file is sealed that
+            ``envbake run`` would then reject.
 
     Raises:
         InputError: invalid variables, key text, recipients or environment
             name, or both or neither of ``key`` and ``recipients``.
     """
     check_variables(variables)
+    _check_plaintext_size(variables, max_size)
     if recipients is not None:
         if key is not None:
             raise InputError("give either a key or age recipients, not both")

@@ -40,7 +40,7 @@ def add_run_key_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-size",
-        type=_max_size_argument,
+        type=max_size_argument,
         default=sealed.DEFAULT_MAX_SIZE,
         metavar="BYTES",
         help="the largest decompressed plaintext to accept (default: 64 MiB)",
@@ -100,7 +100,7 @@ def open_with_run_key(
     return file_path, opened
 
 
-def _max_size_argument(text: str) -> int:
+def max_size_argument(text: str) -> int:
     import argparse
 
     try:

@@ -53,6 +53,16 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
             "gives different files (and a new image layer every build)"
         ),
     )
+    parser.add_argument(
+        "--max-size",
+        type=_common.max_size_argument,
+        default=sealed.DEFAULT_MAX_SIZE,
+        metavar="BYTES",
+        help=(
+            "the largest plaintext to seal (default: 64 MiB, what the other "
+            "commands accept unless given the same option)"
+        ),
+    )
     compose_command.add_settings_arguments(parser)
     _common.add_build_key_argument(parser)
     add_recipient_arguments(parser)
@@ -118,7 +128,10 @@ def main(options: argparse.Namespace) -> int:
             variables, "", recipients=recipients, names=left_out
         )
         text = sealed.seal(
-            variables, recipients=recipients, environment=options.environment
+            variables,
+            recipients=recipients,
+            environment=options.environment,
+            max_size=options.max_size,
         )
     else:
         found = _keysource.require_key(
@@ -137,6 +150,7 @@ def main(options: argparse.Namespace) -> int:
             format=options.format,
             random_nonce=options.random_nonce,
             key_source=found.source,
+            max_size=options.max_size,
         )
     data, info = write_sealed(
         options.output,
