@@ -17,6 +17,32 @@ from envbake.errors import InputError
 FORMATS = ("sh", "dotenv", "json", "docker")
 
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Names that bash makes read-only (an export of them fails, which stops a
+#: script under set -e), or recomputes on every use, or that change how the
+#: script itself runs. From the "Shell Variables" section of the bash 5.2
+#: manual and dash(1).
+SHELL_SPECIAL_NAMES = frozenset(
+    {
+        "BASHOPTS",
+        "BASHPID",
+        "BASH_ARGV0",
+        "BASH_VERSINFO",
+        "EPOCHREALTIME",
+        "EPOCHSECONDS",
+        "EUID",
+        "GROUPS",
+        "HISTCMD",
+        "IFS",
+        "LINENO",
+        "OPTIND",
+        "PPID",
+        "RANDOM",
+        "SECONDS",
+        "SHELLOPTS",
+        "SRANDOM",
+        "UID",
+    }
+)
 # Node.js's dotenv reads names made of these characters only.
 _DOTENV_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 # Inside double quotes python-dotenv decodes a backslash before one of
@@ -54,6 +80,12 @@ def to_sh(variables: Mapping[str, str]) -> str:
                 f"{name} is not a valid shell variable name, so the sh format "
                 "cannot export it",
                 "use envbake run, or the json format",
+            )
+        if name in SHELL_SPECIAL_NAMES:
+            raise InputError(
+                f"{name} is a variable that bash or dash set or protect "
+                "themselves, so an export of it fails or does not hold",
+                "rename the variable, or use envbake run, which passes it as it is",
             )
         _check_no_nul(name, value, "sh")
         quoted = value.replace("'", "'\\''")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 from typing import Any
 
-from envbake import _atomic
+from envbake import _atomic, _output, loader
 from envbake.commands import _common, export
+from envbake.errors import InputError
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
@@ -33,7 +34,23 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
 
 
 def main(options: argparse.Namespace) -> int:
+    _reject_same_file(options)
     text = export.render(options)
     _atomic.write_atomic(options.output, text.encode("utf-8"), mode=0o600)
-    sys.stderr.write(f"envbake: wrote {options.output} ({options.format})\n")
+    _output.write_line(f"wrote {options.output} ({options.format})")
     return 0
+
+
+def _reject_same_file(options: argparse.Namespace) -> None:
+    """Raise :class:`InputError` if ``-o`` names the sealed file itself."""
+    source = options.file or os.environ.get(loader.FILE_ENV) or loader.DEFAULT_FILE
+    try:
+        same = os.path.samefile(source, options.output)
+    except OSError:
+        return
+    if same:
+        raise InputError(
+            f"{options.output} is the sealed file itself; writing the plain "
+            "variables there would destroy it",
+            "give another output path",
+        )

@@ -100,7 +100,7 @@ def main(options: argparse.Namespace) -> int:
         document = _json_document(
             difference, opened_a.variables, opened_b.variables, options.show_values
         )
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=True) + "\n")
     else:
         sys.stdout.write(
             format_text(
@@ -160,7 +160,7 @@ def format_text(
 
 
 def _quote(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=True)
 
 
 def _json_document(

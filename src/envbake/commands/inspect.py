@@ -103,7 +103,7 @@ def main(options: argparse.Namespace) -> int:
             facts["variables"] = len(opened.variables)
             facts["names"] = sorted(opened.variables)
     if options.format == "json":
-        sys.stdout.write(json.dumps(facts, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(facts, indent=2, ensure_ascii=True) + "\n")
     else:
         sys.stdout.write(format_text(facts))
     if error is not None:
