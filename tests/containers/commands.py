@@ -7,12 +7,13 @@ context, with ``docker`` resolving to podman.
 
 from __future__ import annotations
 
-#: Download envbake and its dependencies as wheels for the image's Python.
-#: run.sh runs it with the wheel built from the working tree in place of
-#: the package name.
+#: Build envbake's wheel from a source checkout; run.sh appends the path
+#: of the working tree.
+BUILD_WHEEL = "pip wheel --no-deps --wheel-dir wheels"
+#: Download envbake's dependencies as wheels for the image's Python.
 DOWNLOAD_WHEELS = (
     "pip download --dest wheels --only-binary=:all: "
-    "--platform manylinux2014_x86_64 --python-version 3.11 envbake"
+    "--platform manylinux2014_x86_64 --python-version 3.11 wheels/envbake-*.whl"
 )
 
 #: Pattern 1: seal in CI, with the build key in ENVBAKE_ENCRYPT_KEY.
@@ -64,6 +65,7 @@ python3 /app/worker.py
 
 #: Every command above, by the name the docs test reports.
 DOCUMENTED = {
+    "BUILD_WHEEL": BUILD_WHEEL,
     "DOWNLOAD_WHEELS": DOWNLOAD_WHEELS,
     "SEAL": SEAL,
     "BUILD_CI_SEALED": BUILD_CI_SEALED,

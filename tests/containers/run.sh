@@ -128,15 +128,18 @@ cleanup() {
 trap cleanup EXIT
 wheels=$work/wheels
 log "building envbake's wheel and downloading its dependencies"
-"$venv/bin/pip" wheel --quiet --disable-pip-version-check --no-deps \
-    --wheel-dir "$wheels" "$repository"
+# The two commands that docs/deploy.md gives, run in $work.
+(
+    cd "$work"
+    "$venv/bin/pip" wheel --quiet --disable-pip-version-check \
+        --no-deps --wheel-dir wheels "$repository"
+    "$venv/bin/pip" download --quiet --disable-pip-version-check \
+        --dest wheels --only-binary=:all: --platform manylinux2014_x86_64 \
+        --python-version "$image_python_version" wheels/envbake-*.whl
+)
 envbake_wheel=$(ls "$wheels"/envbake-*.whl)
 "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall \
     "$envbake_wheel"
-# The command the docs give, with the wheel in place of the package name.
-"$venv/bin/pip" download --quiet --disable-pip-version-check --dest "$wheels" \
-    --only-binary=:all: --platform manylinux2014_x86_64 \
-    --python-version "$image_python_version" "$envbake_wheel"
 
 # 5. podman settings for this run.
 mkdir -p "$work/storage" "$work/runroot" "$work/bin"
