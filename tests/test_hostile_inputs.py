@@ -484,3 +484,258 @@ def test_api_seal_surrogate_raises_envbake_error(tmp_path):
         """,
     )
     assert result.stdout.strip() == "envbake error", result.stderr
+
+
+# --- shells, outputs and settings files --------------------------------------
+
+
+def sealed_with(tmp_path: Path, text: str, name: str = "out.enc") -> Path:
+    (tmp_path / "in.env").write_text(text)
+    result = envbake(
+        "seal",
+        "-i",
+        "in.env",
+        "-o",
+        name,
+        env={"ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    return tmp_path / name
+
+
+def test_sh_export_refuses_a_name_bash_protects(tmp_path):
+    # bash makes UID read-only: `export UID=...` fails and stops a set -e script.
+    sealed_with(tmp_path, "UID=secret-uid-value\nOTHER=1\n")
+
+    result = envbake(
+        "export", "out.enc", "--format", "sh", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert result.returncode == 8
+    assert "UID" in result.stderr
+    assert "secret-uid-value" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_decrypt_refuses_to_write_over_the_sealed_file(tmp_path):
+    sealed = sealed_with(tmp_path, "TOKEN=plain-secret\n")
+    before = sealed.read_bytes()
+
+    result = envbake(
+        "decrypt", "out.enc", "-o", "./out.enc", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert result.returncode == 8
+    assert "sealed file itself" in result.stderr
+    assert sealed.read_bytes() == before
+
+
+def test_settings_in_a_folder_anyone_may_write_are_ignored(tmp_path):
+    from envbake import config
+
+    shared = tmp_path / "shared"
+    project = shared / "project"
+    project.mkdir(parents=True)
+    (shared / "envbake.toml").write_text('environments = ["planted"]\n')
+    shared.chmod(0o1777)
+
+    assert config.find_settings_file(project) is None
+
+
+def test_settings_search_stops_at_the_repository_root(tmp_path):
+    from envbake import config
+
+    repository = tmp_path / "repository"
+    (repository / ".git").mkdir(parents=True)
+    (tmp_path / "envbake.toml").write_text('environments = ["outside"]\n')
+
+    assert config.find_settings_file(repository) is None
+    (repository / "envbake.toml").write_text('environments = ["inside"]\n')
+    assert config.find_settings_file(repository) == repository / "envbake.toml"
+
+
+def test_settings_file_not_utf8_is_input_error(tmp_path):
+    (tmp_path / "envbake.toml").write_bytes(b'environments = ["caf\xe9"]\n')
+
+    result = envbake("compose", "--env", "x", cwd=tmp_path)
+
+    assert result.returncode == 8
+    assert "envbake.toml is not valid UTF-8" in result.stderr
+
+
+def test_settings_file_nested_too_deeply_is_input_error(tmp_path):
+    (tmp_path / "envbake.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+
+    result = envbake("compose", "--env", "x", cwd=tmp_path)
+
+    assert result.returncode == 8, result.stderr
+    assert "envbake.toml" in result.stderr
+
+
+def test_component_glob_skips_a_fifo(tmp_path):
+    components = tmp_path / "components"
+    components.mkdir()
+    (components / "a.env").write_text("FROM_A=1\n")
+    os.mkfifo(components / "b.env")
+    (tmp_path / "envbake.toml").write_text(
+        'components = ["components/*.env"]\nenvironments = ["dev"]\n'
+    )
+
+    result = envbake(
+        "compose",
+        "--env",
+        "dev",
+        "--format",
+        "json",
+        "--show-values",
+        cwd=tmp_path,
+        timeout=20,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"FROM_A": "1"}
+
+
+def test_seal_reads_input_from_a_pipe(tmp_path):
+    # As with process substitution: seal --input <(sops -d secrets.env).
+    result = envbake(
+        "seal",
+        "-i",
+        "/dev/stdin",
+        "-o",
+        "out.enc",
+        input="PIPED=yes\n",
+        env={"ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert export_json(tmp_path) == {"PIPED": "yes"}
+
+
+def test_seal_over_the_size_limit_writes_nothing(tmp_path):
+    (tmp_path / "in.env").write_text("BIG=" + "x" * 2000 + "\n")
+
+    result = envbake(
+        "seal",
+        "-i",
+        "in.env",
+        "-o",
+        "out.enc",
+        "--max-size",
+        "1000",
+        env={"ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 8
+    assert "over the limit of 1000 bytes" in result.stderr
+    assert not (tmp_path / "out.enc").exists()
+    assert not (tmp_path / "out.enc.info").exists()
+
+
+def test_seal_size_limit_counts_json_escapes():
+    import envbake
+    from envbake.errors import InputError
+
+    # 200 characters become 1,200 bytes of \u0001 escapes in the JSON text.
+    try:
+        envbake.seal({"A": "\x01" * 200}, key=KEY, max_size=1000)
+    except InputError as error:
+        assert "over the limit of 1000 bytes" in str(error)
+    else:
+        raise AssertionError("a plaintext over max_size was sealed")
+
+
+def test_export_writes_utf8_whatever_the_locale(tmp_path):
+    sealed_with(tmp_path, "CITY=Zürich\n")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "envbake", "export", "out.enc", "--format", "json"],
+        env={**os.environ, "ENVBAKE_KEY": KEY, "PYTHONIOENCODING": "ascii"},
+        cwd=tmp_path,
+        capture_output=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.decode("utf-8")) == {"CITY": "Zürich"}
+
+
+def test_key_id_without_any_key_names_every_variable(tmp_path):
+    result = envbake("key-id", cwd=tmp_path)
+
+    assert result.returncode == 3
+    assert (
+        "none of ENVBAKE_ENCRYPT_KEY, ENVBAKE_ENCRYPT_KEY_FILE, ENVBAKE_KEY, "
+        "ENVBAKE_KEY_FILE is set"
+    ) in result.stderr
+
+
+def test_age_identity_with_a_byte_not_utf8_is_invalid_key(tmp_path):
+    from pyrage import x25519
+
+    import envbake
+
+    identity = x25519.Identity.generate()
+    (tmp_path / "age.enc").write_text(
+        envbake.seal({"A": "1"}, recipients=[str(identity.to_public())])
+    )
+    environment = {
+        key: value
+        for key, value in os.environb.items()
+        if not key.startswith(b"ENVBAKE")
+    }
+    environment[b"ENVBAKE_KEY"] = str(identity).encode()[:-1] + b"\xff"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "envbake", "run", "age.enc", "--", "true"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 8, result.stderr
+    assert "not a valid age X25519 identity" in result.stderr
+
+
+def test_run_warns_when_the_file_sets_a_key_variable(tmp_path):
+    sealed_with(tmp_path, "ENVBAKE_KEY_FILE=/from/the/file\nKEPT=1\n")
+
+    result = envbake(
+        "run",
+        "-q",
+        "out.enc",
+        "--",
+        sys.executable,
+        "-c",
+        "import os; print(os.environ.get('ENVBAKE_KEY_FILE'), os.environ['KEPT'])",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "None 1\n"
+    assert "warning: ENVBAKE_KEY_FILE not passed to the command" in result.stderr
+    assert "/from/the/file" not in result.stderr
+
+
+def test_messages_count_one_variable_in_the_singular(tmp_path):
+    (tmp_path / "in.env").write_text("ONLY=1\n")
+
+    sealed = envbake(
+        "seal",
+        "-i",
+        "in.env",
+        "-o",
+        "out.enc",
+        env={"ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+    started = envbake(
+        "run", "out.enc", "--", "true", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert "sealed 1 variable (" in sealed.stderr
+    assert "loaded 1 variable from out.enc" in started.stderr

@@ -93,7 +93,9 @@ def test_v1_vectors_run_with_old_names(tmp_path: Path) -> None:
             "SERVICE_TYPE": "machine",
         }
         assert expected == received, case["name"]
-        assert f"loaded {len(case['env'])} variables from {blob} (v1)" in stderr
+        count = len(case["env"])
+        noun = "variable" if count == 1 else "variables"
+        assert f"loaded {count} {noun} from {blob} (v1)" in stderr
         assert case["key"] not in stderr
 
 

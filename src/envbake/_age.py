@@ -146,7 +146,9 @@ def parse_identities(text: str, *, source: str) -> Identities:
             continue
         try:
             identities.append(x25519.Identity.from_str(stripped))
-        except IdentityError:
+        except (IdentityError, UnicodeError):
+            # A byte that is not UTF-8 reaches Python as a lone surrogate,
+            # which cannot be passed on to pyrage.
             raise InvalidKeyError(
                 f"{source}, line {number}, is not a valid age X25519 identity",
                 "identities look like AGE-SECRET-KEY-1 followed by 58 letters "

@@ -20,3 +20,9 @@ def write_line(message: str) -> None:
         stream.flush()
     except (OSError, ValueError):
         pass
+
+
+def count(number: int, noun: str) -> str:
+    """Return ``"1 variable"`` or ``"2 variables"``: ``number`` and ``noun``,
+    with an ``s`` unless ``number`` is one."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

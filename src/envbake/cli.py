@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from envbake.commands import run
 
             return run.main_fast(arguments[1:])
+        _use_utf8_stdout()
         status = _main_argparse(arguments)
         sys.stdout.flush()
         return status
@@ -138,6 +139,15 @@ def _main_argparse(arguments: list[str]) -> int:
     options = parser.parse_args(arguments)
     status: int = options.handler(options)
     return status
+
+
+def _use_utf8_stdout() -> None:
+    """Write standard output as UTF-8 whatever the locale says: it carries
+    dotenv, shell and JSON text, which their readers take as UTF-8, and a
+    value that an ASCII locale cannot encode must not stop the output."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8")
 
 
 def _discard_stdout() -> None:

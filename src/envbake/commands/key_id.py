@@ -9,6 +9,7 @@ from typing import Any
 
 from envbake import _age, _keysource, keys
 from envbake.commands import _common
+from envbake.errors import KeyMissingError
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
@@ -30,12 +31,15 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
 def main(options: argparse.Namespace) -> int:
     found = _keysource.find_key(
         os.environ, key_file=options.key_file, variables=_common.BUILD_KEY_VARIABLES
-    ) or _keysource.require_key(
-        os.environ,
-        key_file=None,
-        variables=_common.RUN_KEY_VARIABLES,
-        hint=_common.BUILD_KEY_HINT,
+    ) or _keysource.find_key(
+        os.environ, key_file=None, variables=_common.RUN_KEY_VARIABLES
     )
+    if found is None:
+        names = ", ".join((*_common.BUILD_KEY_VARIABLES, *_common.RUN_KEY_VARIABLES))
+        raise KeyMissingError(
+            f"no key: none of {names} is set, and no --key-file is given",
+            _common.BUILD_KEY_HINT,
+        )
     if _age.is_identity_text(found.text):
         # An age identity has no key id; the tag of its recipient is what
         # an age-mode header lists, so print one tag per identity.

@@ -107,8 +107,9 @@ def main(options: argparse.Namespace) -> int:
         environment=environment,
         recipients=recipients or (),
     )
+    count = _output.count(len(variables), "variable")
     _output.write_line(
-        f"rotated {len(variables)} variables from {options.file} "
+        f"rotated {count} from {options.file} "
         f"({opened.describe()}) into {output} ({seal.describe_info(info)})"
     )
     return 0

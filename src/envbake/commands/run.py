@@ -312,9 +312,10 @@ def _plain_variables(settings: Settings, options: RunOptions) -> dict[str, str]:
     from envbake import compose
 
     variables = compose.compose_files([path], environment=settings.environment)
+    count = _output.count(len(variables), "variable")
     _log(
         options,
-        f"decryption switched off by {switch}=true; loaded {len(variables)} variables "
+        f"decryption switched off by {switch}=true; loaded {count} "
         f"from the plain file {path}",
     )
     return variables
@@ -345,10 +346,10 @@ def _decrypt(
         source=settings.file,
         key_source=found.source,
     )
+    count = _output.count(len(opened.variables), "variable")
     _log(
         options,
-        f"loaded {len(opened.variables)} variables from {settings.file} "
-        f"({opened.describe()})",
+        f"loaded {count} from {settings.file} ({opened.describe()})",
     )
     return opened.variables
 
@@ -360,6 +361,13 @@ def _start(
     variables: Mapping[str, str],
 ) -> None:
     removed = {settings.key_env, settings.key_file_env, *ALWAYS_REMOVED}
+    dropped = sorted(removed.intersection(variables))
+    if dropped:
+        # Shown even with -q: the command will miss a variable it was given.
+        _output.write_line(
+            f"warning: {', '.join(dropped)} not passed to the command: the "
+            "name is a key variable, which envbake never passes on"
+        )
     merged = runtime.merge_environment(
         environ, variables, override=options.override, remove=removed
     )

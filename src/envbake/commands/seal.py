@@ -161,8 +161,9 @@ def main(options: argparse.Namespace) -> int:
     )
 
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
+    count = _output.count(len(variables), "variable")
     _output.write_line(
-        f"sealed {len(variables)} variables ({plain_size} bytes of JSON, "
+        f"sealed {count} ({plain_size} bytes of JSON, "
         f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})"
     )
     return 0

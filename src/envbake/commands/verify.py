@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from envbake import sealed
+from envbake import _output, sealed
 from envbake.commands import _common
 
 
@@ -36,7 +36,6 @@ def main(options: argparse.Namespace) -> int:
     )
     # A file that opens but could not start a command does not pass.
     sealed.check_variables(opened.variables)
-    sys.stdout.write(
-        f"{path}: {len(opened.variables)} variables ({opened.describe()})\n"
-    )
+    count = _output.count(len(opened.variables), "variable")
+    sys.stdout.write(f"{path}: {count} ({opened.describe()})\n")
     return 0
