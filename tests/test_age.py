@@ -566,3 +566,27 @@ def test_identity_as_build_key_rejected(
     assert f"--recipient {keypairs[0].recipient}" in result.stderr
     assert keypairs[0].identity not in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_keys_doc_age_tool_commands_print_the_variables(
+    tmp_path: Path, sealed_for_two: Path, keypairs: tuple[Keypair, Keypair, Keypair]
+) -> None:
+    require_age_tool()
+    text = (Path(__file__).parent.parent / "docs" / "keys.md").read_text()
+    section = text.split("### Opening an age mode file with the age tool", 1)[1]
+    commands = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert sealed_for_two == tmp_path / "env.encrypted"
+    (tmp_path / "ops.identity").write_text(keypairs[0].identity + "\n")
+
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", commands],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["variables"] == VARIABLES
+    assert document["environment"] == "production"
