@@ -568,7 +568,7 @@ def test_identity_as_build_key_rejected(
     assert not (tmp_path / "o").exists()
 
 
-def test_keys_doc_age_tool_commands_print_the_variables(
+def test_keys_doc_age_commands_work(
     tmp_path: Path, sealed_for_two: Path, keypairs: tuple[Keypair, Keypair, Keypair]
 ) -> None:
     require_age_tool()

@@ -531,7 +531,7 @@ def test_decrypt_refuses_to_write_over_the_sealed_file(tmp_path):
     assert sealed.read_bytes() == before
 
 
-def test_settings_in_a_folder_anyone_may_write_are_ignored(tmp_path):
+def test_settings_in_world_writable_folder_ignored(tmp_path):
     from envbake import config
 
     shared = tmp_path / "shared"
@@ -672,7 +672,7 @@ def test_key_id_without_any_key_names_every_variable(tmp_path):
     ) in result.stderr
 
 
-def test_age_identity_with_a_byte_not_utf8_is_invalid_key(tmp_path):
+def test_age_identity_not_utf8_is_invalid(tmp_path):
     from pyrage import x25519
 
     import envbake
@@ -700,7 +700,7 @@ def test_age_identity_with_a_byte_not_utf8_is_invalid_key(tmp_path):
     assert "not a valid age X25519 identity" in result.stderr
 
 
-def test_run_warns_when_the_file_sets_a_key_variable(tmp_path):
+def test_run_warns_on_key_named_variable(tmp_path):
     sealed_with(tmp_path, "ENVBAKE_KEY_FILE=/from/the/file\nKEPT=1\n")
 
     result = envbake(
@@ -721,7 +721,7 @@ def test_run_warns_when_the_file_sets_a_key_variable(tmp_path):
     assert "/from/the/file" not in result.stderr
 
 
-def test_messages_count_one_variable_in_the_singular(tmp_path):
+def test_messages_use_singular_for_one(tmp_path):
     (tmp_path / "in.env").write_text("ONLY=1\n")
 
     sealed = envbake(

@@ -142,9 +142,11 @@ def _main_argparse(arguments: list[str]) -> int:
 
 
 def _use_utf8_stdout() -> None:
-    """Write standard output as UTF-8 whatever the locale says: it carries
-    dotenv, shell and JSON text, which their readers take as UTF-8, and a
-    value that an ASCII locale cannot encode must not stop the output."""
+    """Switch standard output to UTF-8, whatever the locale.
+
+    The output is dotenv, shell or JSON text, which its readers decode as
+    UTF-8, and a value outside an ASCII locale must not stop the output.
+    """
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(encoding="utf-8")
