@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from envbake import runtime
 from envbake.errors import EnvironmentTooLargeError, InputError
@@ -59,3 +61,39 @@ def test_exec_size_names_largest_when_total_too_large() -> None:
     assert f"for {count} variables" in str(caught.value)
     assert f"limit of {limit} bytes" in str(caught.value)
     assert "(largest: BLOB_" in str(caught.value)
+
+
+_ENVIRONMENT_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",)) | st.sampled_from(["=", "\0", "é"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(_ENVIRONMENT_TEXT, _ENVIRONMENT_TEXT, max_size=8))
+def test_exec_size_fast_measure_matches_loop(environment: dict[str, str]) -> None:
+    """The joined measurement gives the loop's total, or defers to it."""
+    fast = runtime._measure_all(environment)
+    try:
+        slow = runtime._measure_each(environment)
+    except InputError:
+        assert fast is None
+        return
+
+    assert fast is None or fast == slow
+
+
+def test_exec_size_fast_measure_counts_utf8_bytes() -> None:
+    environment = {"A": "é" * 10, "B": "x"}
+
+    assert runtime._measure_all(environment) == runtime._measure_each(environment)
+    assert (
+        runtime._measure_all(environment)
+        == (2 + 20 + 1) + (2 + 1 + 1) + 2 * runtime._POINTER_SIZE
+    )
+
+
+def test_exec_size_fast_measure_defers_on_long_value() -> None:
+    environment = {"A": "x" * (runtime.MAX_ARG_STRLEN // 4)}
+
+    assert runtime._measure_all(environment) is None

@@ -86,8 +86,65 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
             limit for one string, or all of them together exceed the limit
             for the whole, with the sizes and the largest variables named.
     """
+    total = _measure_all(environment)
+    if total is None:
+        total = _measure_each(environment)
+    for argument in argv:
+        total += _encoded_size(argument) + 1 + _POINTER_SIZE
+    limit = argument_space_limit()
+    if total > limit:
+        raise EnvironmentTooLargeError(
+            f"the environment is too large to start a command: {total} bytes "
+            f"for {len(environment)} variables and the arguments, over the "
+            f"kernel's limit of {limit} bytes "
+            f"(largest: {', '.join(_largest(environment))})",
+            "put large values in files, or raise the stack limit (ulimit -s)",
+        )
+
+
+def _measure_all(environment: Mapping[str, str]) -> int | None:
+    """Return the bytes that ``environment`` takes in ``execve()``, or None
+    if a variable may be invalid or too long, which :func:`_measure_each`
+    then finds and names.
+
+    Joining all names and all values lets C do the per-variable work, which
+    at 10,000 variables is several times faster than a Python loop.
+    """
+    count = len(environment)
+    if not count:
+        return 0
+    try:
+        names = "=".join(environment)
+        values = "=".join(environment.values())
+    except TypeError:
+        return None
+    if (
+        not all(environment)
+        or names.count("=") != count - 1
+        or "\0" in names
+        or "\0" in values
+    ):
+        return None
+    # A character takes at most 4 bytes in UTF-8, so only a long variable
+    # needs its exact size.
+    longest = max(map(len, environment)) + max(map(len, environment.values()))
+    if 4 * longest + 2 > MAX_ARG_STRLEN:
+        return None
+    text_size = _encoded_size(names) + _encoded_size(values)
+    # Each variable is NAME=value plus a NUL, and the two joins already put
+    # one separator between neighbouring variables.
+    return text_size - 2 * (count - 1) + 2 * count + count * _POINTER_SIZE
+
+
+def _measure_each(environment: Mapping[str, str]) -> int:
+    """Check and measure each variable; return the total bytes.
+
+    Raises:
+        InputError: a name or value cannot be in a process environment.
+        EnvironmentTooLargeError: a variable is over the kernel's limit for
+            one string.
+    """
     total = 0
-    # One pass: each variable is checked and measured in the same loop.
     for name, value in environment.items():
         if (
             type(name) is not str
@@ -110,17 +167,7 @@ def check_exec_size(argv: Sequence[str], environment: Mapping[str, str]) -> None
                 "put large values in a file and pass its path in the variable",
             )
         total += size + _POINTER_SIZE
-    for argument in argv:
-        total += _encoded_size(argument) + 1 + _POINTER_SIZE
-    limit = argument_space_limit()
-    if total > limit:
-        raise EnvironmentTooLargeError(
-            f"the environment is too large to start a command: {total} bytes "
-            f"for {len(environment)} variables and the arguments, over the "
-            f"kernel's limit of {limit} bytes "
-            f"(largest: {', '.join(_largest(environment))})",
-            "put large values in files, or raise the stack limit (ulimit -s)",
-        )
+    return total
 
 
 def _largest(environment: Mapping[str, str]) -> list[str]:
