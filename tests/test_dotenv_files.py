@@ -4,6 +4,8 @@ the single-quote (literal) mark, and errors for lines it would skip."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,34 @@ def test_values_match_python_dotenv(variables: dict[str, str]) -> None:
 
     expected = dotenv_values(stream=io.StringIO(text), interpolate=False)
     assert {entry.name: entry.value for entry in entries} == expected
+
+
+def test_parser_loads_without_dotenv_package_init(tmp_path) -> None:
+    """Parsing imports python-dotenv's parser module only, not its helpers."""
+    script = (
+        "import sys\n"
+        "from envbake import dotenv_files\n"
+        "entries = dotenv_files.parse('A=\"x y\"\\n', path='t.env')\n"
+        "print(entries[0].name, entries[0].value, 'dotenv' in sys.modules,"
+        " 'logging' in sys.modules)\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout == "A x y False False\n"
+
+
+def test_parser_falls_back_to_the_package_import(monkeypatch) -> None:
+    def fail() -> None:
+        raise ImportError("simulated")
+
+    monkeypatch.setattr(dotenv_files, "_load_parser_module", fail)
+    monkeypatch.delitem(sys.modules, dotenv_files._PARSER_MODULE, raising=False)
+    monkeypatch.delitem(sys.modules, "dotenv.parser", raising=False)
+
+    entries = dotenv_files.parse("B='literal $x'\n", path="t.env")
+
+    assert [(entry.name, entry.value) for entry in entries] == [("B", "literal $x")]
+    assert "dotenv.parser" in sys.modules

@@ -46,11 +46,6 @@ from typing import Any
 from envbake import _keysource, _v2
 from envbake.errors import InputError, SealedFileNotFoundError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 CONFIG_FILE = "envbake.toml"
 PYPROJECT_FILE = "pyproject.toml"
 DEFAULT_OUTPUT = "env.encrypted"
@@ -258,6 +253,12 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Imported here: most seals read no settings file.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_SETTINGS_SIZE + 1)

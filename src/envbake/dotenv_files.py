@@ -16,9 +16,18 @@ import io
 import os
 import re
 import stat
-from typing import NamedTuple
+import sys
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from envbake.errors import InputError, SealedFileNotFoundError
+
+if TYPE_CHECKING:
+    from dotenv.parser import Binding
+
+#: The name under which python-dotenv's parser module is loaded on its own.
+_PARSER_MODULE = "envbake._dotenv_parser"
 
 #: The largest dotenv file read, in bytes: the default limit on a sealed
 #: plaintext, which no single input can usefully exceed.
@@ -116,6 +125,45 @@ def parse(text: str, *, path: str) -> list[Entry]:
     return parse_file(text, path=path).entries
 
 
+def _parse_stream_function() -> Callable[[IO[str]], Iterator[Binding]]:
+    """Return python-dotenv's ``parse_stream``, loading its parser module alone.
+
+    ``import dotenv.parser`` runs the package's ``__init__`` first, which
+    imports logging, tempfile and the rest of python-dotenv's file and
+    command-line helpers: about as long as parsing 1,000 lines. The parser
+    module itself imports only codecs, re and typing, so it is loaded from
+    its file under a private name. Any failure falls back to the import.
+    """
+    module = sys.modules.get("dotenv.parser") or sys.modules.get(_PARSER_MODULE)
+    if module is None:
+        try:
+            module = _load_parser_module()
+        except (ImportError, OSError):
+            import dotenv.parser
+
+            module = dotenv.parser
+    parse_stream: Callable[[IO[str]], Iterator[Binding]] = module.parse_stream
+    return parse_stream
+
+
+def _load_parser_module() -> ModuleType:
+    import importlib.util
+
+    package = importlib.util.find_spec("dotenv")
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("python-dotenv is not installed")
+    folder = next(iter(package.submodule_search_locations))
+    spec = importlib.util.spec_from_file_location(
+        _PARSER_MODULE, os.path.join(folder, "parser.py")
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError("python-dotenv's parser module was not found")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[_PARSER_MODULE] = module
+    return module
+
+
 def parse_file(text: str, *, path: str) -> DotenvFile:
     """Parse dotenv ``text`` into entries and section headers, in file order.
 
@@ -126,8 +174,7 @@ def parse_file(text: str, *, path: str) -> DotenvFile:
         InputError: a line cannot be parsed, or names a variable without
             ``=``. The message gives the file and line, never the content.
     """
-    from dotenv.parser import parse_stream
-
+    parse_stream = _parse_stream_function()
     entries: list[Entry] = []
     sections: list[SectionHeader] = []
     section = "default"
