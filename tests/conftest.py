@@ -11,22 +11,20 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-#: The conformance vectors and input cases live outside the repository;
-#: ENVBAKE_SHARED_DIR points elsewhere if they are not beside it.
-SHARED = Path(os.environ.get("ENVBAKE_SHARED_DIR", REPOSITORY.parent / "shared"))
+#: The Node.js implementation's v1 files (vectors/) and the input cases
+#: that other tools of this kind got wrong (cases/); see tests/data/README.md.
+DATA = REPOSITORY / "tests" / "data"
 
 #: Fixed test keys: never used outside tests.
 TEST_KEY = "+vG2poVpPjn9sgkddDqxsC+9VSBMNPBP/vROmt5AGC4="
 OTHER_KEY = "sUzyZLfiOBN5QPiqzHdv4a/CYNGN7Ptj+rl6v0lELME="
 
 
-def shared_path(*parts: str) -> Path:
-    """Return a path under the shared folder, failing if it is missing."""
-    path = SHARED.joinpath(*parts)
+def data_path(*parts: str) -> Path:
+    """Return a path under tests/data, failing the test if it is missing."""
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.fail(
-            f"{path} is missing: set ENVBAKE_SHARED_DIR to the folder with vectors/ and cases/"
-        )
+        pytest.fail(f"{path} is missing from the checkout")
     return path
 
 

@@ -19,7 +19,7 @@ import pytest
 
 import envbake
 from envbake.errors import EXIT_INPUT
-from tests.conftest import TEST_KEY, run_envbake, shared_path
+from tests.conftest import TEST_KEY, data_path, run_envbake
 
 CASES = (
     "BR-01-pem-multiline",
@@ -37,7 +37,7 @@ def _checks() -> list[Any]:
     params = []
     for case in CASES:
         expected = json.loads(
-            shared_path("cases", case, "expected.json").read_text(encoding="utf-8")
+            data_path("cases", case, "expected.json").read_text(encoding="utf-8")
         )
         for check in expected["checks"]:
             params.append(pytest.param(case, check, id=f"{case}-{check['name']}"))
@@ -150,7 +150,7 @@ def _problems(outcome: dict[str, Any], expect: dict[str, Any]) -> list[str]:
 @pytest.mark.parametrize("how", ["compose", "seal"])
 @pytest.mark.parametrize(("case", "check"), _checks())
 def test_input_case(case: str, check: dict[str, Any], how: str, tmp_path: Path) -> None:
-    folder = shared_path("cases", case)
+    folder = data_path("cases", case)
     run = _compose if how == "compose" else _seal_and_open
     outcome = run(folder, check, tmp_path)
     expect = check["expect"]

@@ -16,7 +16,7 @@ from dotenv import dotenv_values
 
 from envbake import errors
 from envbake.compose import compose_files
-from tests.conftest import OTHER_KEY, TEST_KEY, run_envbake, shared_path
+from tests.conftest import OTHER_KEY, TEST_KEY, data_path, run_envbake
 from tests.run_helpers import seal_file
 
 CASE = "BR-28-decrypt-output-safety"
@@ -57,7 +57,7 @@ def _run_decrypt(
 
 # BR-28: every check of the case, with its files prepared as it describes.
 def test_case_decrypt_output_safety(tmp_path: Path) -> None:
-    case = shared_path("cases", CASE)
+    case = data_path("cases", CASE)
     expected: dict[str, Any] = json.loads(
         (case / "expected.json").read_text(encoding="utf-8")
     )

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from envbake import exporting
 from envbake.errors import InputError
-from tests.conftest import REPOSITORY, TEST_KEY, run_envbake, shared_path
+from tests.conftest import REPOSITORY, TEST_KEY, data_path, run_envbake
 from tests.run_helpers import seal_file
 
 NODE_FOLDER = REPOSITORY / "tests" / "node"
@@ -270,7 +270,7 @@ def test_lone_surrogate_rejected_by_name(format: str) -> None:
 # BR-22: export --format sh output, eval'd in dash and bash, gives back the
 # exact values and runs nothing; the same values through every format.
 def test_case_export_sh_safety(tmp_path: Path) -> None:
-    case = shared_path("cases", "BR-22-export-sh-safety")
+    case = data_path("cases", "BR-22-export-sh-safety")
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     check = expected["checks"][0]
     variables = json.loads((case / check["values_file"]).read_text(encoding="utf-8"))
@@ -291,7 +291,7 @@ def test_case_export_sh_safety(tmp_path: Path) -> None:
 
 
 def test_case_values_through_every_format(tmp_path: Path) -> None:
-    case = shared_path("cases", "BR-22-export-sh-safety")
+    case = data_path("cases", "BR-22-export-sh-safety")
     variables = json.loads((case / "values.json").read_text(encoding="utf-8"))
     sealed_file = seal_file(tmp_path / "env.encrypted", variables)
 

@@ -11,7 +11,7 @@ from pyrage import x25519
 
 import envbake
 from envbake import errors
-from tests.conftest import OTHER_KEY, TEST_KEY, run_envbake, shared_path
+from tests.conftest import OTHER_KEY, TEST_KEY, data_path, run_envbake
 
 VARIABLES = {
     "DATABASE_URL": "postgres://app:inspect-secret@db/app",
@@ -132,7 +132,7 @@ def test_age_recipients(tmp_path: Path) -> None:
 
 
 def test_v1_file(tmp_path: Path) -> None:
-    with open(shared_path("vectors", "seed-v1.json"), encoding="utf-8") as handle:
+    with open(data_path("vectors", "seed-v1.json"), encoding="utf-8") as handle:
         case = json.load(handle)["cases"][0]
     path = tmp_path / "v1.encrypted"
     path.write_text(case["blob"])

@@ -13,7 +13,7 @@ from pyrage import x25519
 
 import envbake
 from envbake import errors
-from tests.conftest import OTHER_KEY, TEST_KEY, run_envbake, shared_path
+from tests.conftest import OTHER_KEY, TEST_KEY, data_path, run_envbake
 
 VARIABLES = {
     "DATABASE_URL": "postgres://app:rotate-me@db/app",
@@ -23,7 +23,7 @@ VARIABLES = {
 
 
 def _v1_case(name: str) -> dict[str, Any]:
-    with open(shared_path("vectors", "seed-v1.json"), encoding="utf-8") as handle:
+    with open(data_path("vectors", "seed-v1.json"), encoding="utf-8") as handle:
         cases = json.load(handle)["cases"]
     matches = [case for case in cases if case["name"] == name]
     assert len(matches) == 1, f"vector case {name} not found"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from envbake import errors, keys
-from tests.conftest import OTHER_KEY, TEST_KEY, shared_path
+from tests.conftest import OTHER_KEY, TEST_KEY, data_path
 from tests.run_helpers import (
     DUMP_ENVIRONMENT,
     error_line,
@@ -537,7 +537,7 @@ def test_run_command_runs_in_same_process(tmp_path: Path, sealed_file: Path) -> 
 # BR-20: long values pass intact up to the kernel's per-string limit, and
 # a longer one is reported with its size before exec.
 def test_case_long_values(tmp_path: Path) -> None:
-    case = shared_path("cases", "BR-20-e2big-long-values")
+    case = data_path("cases", "BR-20-e2big-long-values")
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     checks = {check["name"]: check for check in expected["checks"]}
     from envbake.compose import compose_files
@@ -634,7 +634,7 @@ def test_run_nul_in_v1_value_is_rejected(tmp_path: Path) -> None:
 # exit status of its own, stable across runs and distinct from a modified
 # file's; a missing key names the variable.
 def test_case_wrong_key_fails_closed(tmp_path: Path) -> None:
-    case = shared_path("cases", "BR-24-wrong-key-fails-closed")
+    case = data_path("cases", "BR-24-wrong-key-fails-closed")
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     from envbake.compose import compose_files
 

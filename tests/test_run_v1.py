@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from envbake import errors
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tests.run_helpers import (
     DUMP_ENVIRONMENT,
     error_line,
@@ -39,7 +39,7 @@ V1_VARIABLES = {
 
 
 def _vectors() -> list[dict[str, Any]]:
-    path = shared_path("vectors", "seed-v1.json")
+    path = data_path("vectors", "seed-v1.json")
     cases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["cases"]
     return cases
 

@@ -16,11 +16,11 @@ from envbake.errors import (
     InputError,
     WrongKeyError,
 )
-from tests.conftest import shared_path
+from tests.conftest import data_path
 
 
 def _load_cases() -> list[dict[str, Any]]:
-    with open(shared_path("vectors", "seed-v1.json"), encoding="utf-8") as handle:
+    with open(data_path("vectors", "seed-v1.json"), encoding="utf-8") as handle:
         document = json.load(handle)
     assert document["format"] == "env-encrypted-conformance-vectors"
     assert document["version"] == 1
