@@ -354,3 +354,17 @@ def test_key_id_prints_age_recipient_tags() -> None:
 
     assert result.returncode == 0, result.stderr
     assert _age.recipient_tag(recipient) + "\n" == result.stdout
+
+
+def test_help_lists_every_exit_status() -> None:
+    from envbake import cli
+
+    epilog = cli.build_parser().epilog or ""
+    statuses = {
+        value
+        for name, value in vars(errors).items()
+        if name.startswith("EXIT_") and isinstance(value, int)
+    }
+
+    for status in sorted(statuses):
+        assert f"{status} " in epilog, status

@@ -630,7 +630,7 @@ def test_seal_over_the_size_limit_writes_nothing(tmp_path):
     )
 
     assert result.returncode == 8
-    assert "over the limit of 1000 bytes" in result.stderr
+    assert "over the limit given, 1000 bytes" in result.stderr
     assert not (tmp_path / "out.enc").exists()
     assert not (tmp_path / "out.enc.info").exists()
 
@@ -643,7 +643,7 @@ def test_seal_size_limit_counts_json_escapes():
     try:
         envbake.seal({"A": "\x01" * 200}, key=KEY, max_size=1000)
     except InputError as error:
-        assert "over the limit of 1000 bytes" in str(error)
+        assert "over the limit given, 1000 bytes" in str(error)
     else:
         raise AssertionError("a plaintext over max_size was sealed")
 
@@ -739,3 +739,158 @@ def test_messages_use_singular_for_one(tmp_path):
 
     assert "sealed 1 variable (" in sealed.stderr
     assert "loaded 1 variable from out.enc" in started.stderr
+
+
+# --- what a first-time user ran into -----------------------------------------
+
+
+def test_export_with_stdout_closed_has_output_status(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+
+    result = subprocess.run(
+        [
+            "sh",
+            "-c",
+            'exec "$0" -m envbake export out.enc --format sh >&-',
+            sys.executable,
+        ],
+        env={**os.environ, "ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 11, result.stderr
+    assert "standard output is closed" in result.stderr
+
+
+def test_seal_with_stdout_closed_still_works(tmp_path):
+    (tmp_path / "in.env").write_text("A=1\n")
+
+    result = subprocess.run(
+        [
+            "sh",
+            "-c",
+            'exec "$0" -m envbake seal -i in.env -o out.enc >&-',
+            sys.executable,
+        ],
+        env={**os.environ, "ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.enc").exists()
+
+
+def test_opened_repr_hides_values():
+    import envbake
+
+    opened = envbake.open_text(envbake.seal({"PASSWORD": "hunter2-secret"}, KEY), KEY)
+
+    assert "hunter2-secret" not in repr(opened)
+    assert "PASSWORD" in repr(opened)
+    assert opened.variables == {"PASSWORD": "hunter2-secret"}
+
+
+def test_seal_warns_about_variable_run_cannot_pass(tmp_path):
+    result = seal_dotenv(tmp_path, "BIG=" + "x" * 200_000 + "\nSMALL=1\n")
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: BIG is 200005 bytes as NAME=value" in result.stderr
+    assert "SMALL" not in result.stderr
+    assert "xxxx" not in result.stderr
+
+
+def test_rotate_names_new_key_file_option(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+
+    result = envbake(
+        "rotate",
+        "out.enc",
+        "--new-key-file",
+        "missing.key",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 3
+    assert "(from --new-key-file)" in result.stderr
+
+
+def test_decrypt_rejects_dash_as_output(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+
+    result = envbake(
+        "decrypt", "out.enc", "-o", "-", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert "envbake export" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_environment_mismatch_without_name_says_so(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+
+    result = envbake(
+        "export",
+        "out.enc",
+        "--format",
+        "json",
+        "--environment",
+        "staging",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 9
+    assert "was sealed without an environment name, not for 'staging'" in result.stderr
+
+
+def test_export_reads_key_from_configured_variable(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+
+    by_flag = envbake(
+        "export",
+        "out.enc",
+        "--format",
+        "json",
+        "--key-env",
+        "EMP_ENV_DECRYPT_KEY",
+        env={"EMP_ENV_DECRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+    by_variable = envbake(
+        "export",
+        "out.enc",
+        "--format",
+        "json",
+        env={"EMP_ENV_DECRYPT_KEY": KEY, "ENVBAKE_KEY_ENV": "EMP_ENV_DECRYPT_KEY"},
+        cwd=tmp_path,
+    )
+    missing = envbake(
+        "export",
+        "out.enc",
+        "--format",
+        "json",
+        env={"ENVBAKE_KEY_ENV": "EMP_ENV_DECRYPT_KEY"},
+        cwd=tmp_path,
+    )
+
+    assert by_flag.returncode == 0, by_flag.stderr
+    assert json.loads(by_flag.stdout) == {"A": "1"}
+    assert by_variable.returncode == 0, by_variable.stderr
+    assert json.loads(by_variable.stdout) == {"A": "1"}
+    assert missing.returncode == 3
+    assert "EMP_ENV_DECRYPT_KEY and EMP_ENV_DECRYPT_KEY_FILE" in missing.stderr
+
+
+def test_seal_missing_input_says_what_to_do(tmp_path):
+    result = envbake(
+        "seal", "-i", "nofile.env", env={"ENVBAKE_ENCRYPT_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert result.returncode == 6
+    assert "nofile.env not found (check the path" in result.stderr

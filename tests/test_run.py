@@ -277,7 +277,7 @@ def test_run_wrong_environment_stops(tmp_path: Path, sealed_file: Path) -> None:
         assert received is None
         assert (
             f"envbake: {sealed_file} was sealed for environment 'production', not "
-            "'staging' (deploy the image built for this environment)\n" == stderr
+            "for 'staging' (deploy the image built for this environment)\n" == stderr
         )
 
 

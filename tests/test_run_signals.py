@@ -84,9 +84,13 @@ def test_sigterm_reaches_command_handler(tmp_path: Path) -> None:
         assert process.pid == command_pid
         assert command_pid in _children_of(os.getpid())
         assert [] == _children_of(command_pid)
-        command_line = Path(f"/proc/{command_pid}/cmdline").read_bytes()
-        assert b"envbake" not in command_line
-        assert b"on_term" in command_line
+        # The process now runs the command's arguments, not envbake's (the
+        # interpreter's own path may contain "envbake", so it is skipped).
+        arguments = Path(f"/proc/{command_pid}/cmdline").read_bytes().split(b"\0")[1:]
+        assert arguments[:1] == [b"-c"]
+        assert b"run" not in arguments
+        assert not any(argument.endswith(b"envbake") for argument in arguments)
+        assert b"on_term" in arguments[1]
 
         process.send_signal(signal.SIGTERM)
         status = process.wait(timeout=30)

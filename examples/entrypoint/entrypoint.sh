@@ -11,9 +11,13 @@ set -eu
 # The assignment keeps envbake's exit status: with set -e a failure stops
 # the script here. `eval "$(envbake export ...)"` on one line would hide it,
 # because eval of empty text succeeds.
-# export always needs the key; ENVBAKE_DISABLE=true (local development)
-# skips it here, as envbake run would.
-if [ "${ENVBAKE_DISABLE:-}" = true ]; then
+# export always needs the key, so ENVBAKE_DISABLE=true (local development,
+# in any case, as envbake run accepts it) skips it here.
+case "${ENVBAKE_DISABLE:-}" in
+[Tt][Rr][Uu][Ee]) disabled=true ;;
+*) disabled=false ;;
+esac
+if [ "$disabled" = true ]; then
     echo "entrypoint: ENVBAKE_DISABLE=true, starting without decryption" >&2
 else
     exports=$(envbake export --format sh "${ENVBAKE_FILE:-/app/env.encrypted}")

@@ -109,7 +109,9 @@ def read_recipients_file(path: str) -> list[str]:
         with open(path, encoding="utf-8") as handle:
             lines = handle.read().splitlines()
     except FileNotFoundError:
-        raise InputError(f"recipients file {path} not found") from None
+        raise InputError(
+            f"recipients file {path} not found", "check the path, or give --recipient"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise InputError(f"cannot read recipients file {path}: {reason}") from None
@@ -121,7 +123,10 @@ def read_recipients_file(path: str) -> list[str]:
                 parse_recipient(stripped, source=f"{path}, line {number}")
             )
     if not recipients:
-        raise InputError(f"recipients file {path} lists no recipient")
+        raise InputError(
+            f"recipients file {path} lists no recipient",
+            "add one age1... recipient per line (# starts a comment)",
+        )
     return recipients
 
 

@@ -36,6 +36,7 @@ def find_key(
     *,
     key_file: str | None,
     variables: tuple[str, str],
+    option: str = "--key-file",
 ) -> FoundKey | None:
     """Return the key from ``key_file``, else from the variables, else None.
 
@@ -45,12 +46,13 @@ def find_key(
             input.
         variables: The name of the variable that contains the key, and the
             name of the variable that contains the path of a key file.
+        option: The command-line option that gave ``key_file``, for messages.
 
     Raises:
         KeyMissingError: a key file was named but cannot be read.
     """
     if key_file is not None:
-        return FoundKey(_read_key_file(key_file, "--key-file"), _describe(key_file))
+        return FoundKey(_read_key_file(key_file, option), _describe(key_file))
     value_name, file_name = variables
     value = environ.get(value_name)
     if value:
@@ -67,9 +69,10 @@ def require_key(
     key_file: str | None,
     variables: tuple[str, str],
     hint: str,
+    option: str = "--key-file",
 ) -> FoundKey:
     """Like :func:`find_key`, but raise :class:`KeyMissingError` if none is set."""
-    found = find_key(environ, key_file=key_file, variables=variables)
+    found = find_key(environ, key_file=key_file, variables=variables, option=option)
     if found is None:
         value_name, file_name = variables
         raise KeyMissingError(
@@ -97,7 +100,8 @@ def _read_key_file(path: str, origin: str) -> str:
         if path == "-":
             if sys.stdin is None:
                 raise KeyMissingError(
-                    "no key: --key-file - reads standard input, which is closed"
+                    "no key: --key-file - reads standard input, which is closed",
+                    "pipe the key into envbake, or set the key variable instead",
                 )
             data = sys.stdin.buffer.read(MAX_KEY_FILE_SIZE + 1)
         else:

@@ -8,6 +8,8 @@ through argparse. Each command lives in its own module under
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -119,7 +121,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "Seal an application's environment into an encrypted file and "
             "start a command with it, from one key."
         ),
-        epilog="Exit statuses are listed in docs/troubleshooting.md.",
+        epilog=(
+            "Exit statuses: 0 success, 1 diff found differences, 2 usage, "
+            "3 no key, 4 wrong key, 5 damaged file, 6 not found, "
+            "7 unsupported format, 8 invalid input, 9 environment mismatch, "
+            "10 environment too large, 11 output not writable, 70 internal "
+            "error; for run, 126 and 127 as in shells."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"envbake {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -147,9 +155,24 @@ def _use_utf8_stdout() -> None:
     The output is dotenv, shell or JSON text, which its readers decode as
     UTF-8, and a value outside an ASCII locale must not stop the output.
     """
+    if sys.stdout is None:
+        # Started with standard output closed (>&-): a command that writes
+        # there fails with exit status 11, one that does not is unaffected.
+        sys.stdout = _ClosedOutput()
+        return
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(encoding="utf-8")
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the process started without one."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
 
 
 def _discard_stdout() -> None:

@@ -242,7 +242,10 @@ def load_settings(path: Path | None = None) -> Settings:
         if path is None:
             return Settings()
     elif not path.is_file():
-        raise SealedFileNotFoundError(f"the settings file {path} is not found")
+        raise SealedFileNotFoundError(
+            f"the settings file {path} is not found",
+            "check the path given by --config or ENVBAKE_CONFIG",
+        )
     table = _read_toml(path)
     if path.name == PYPROJECT_FILE:
         table = table.get("tool", {}).get("envbake", {})
@@ -402,6 +405,8 @@ def _expand(patterns: Sequence[str]) -> list[str]:
         elif os.path.exists(pattern):
             matches = [pattern]
         else:
-            raise SealedFileNotFoundError(f"{pattern} not found")
+            raise SealedFileNotFoundError(
+                f"{pattern} not found", "check the components setting or --component"
+            )
         paths.extend(path for path in matches if path not in paths)
     return paths

@@ -97,7 +97,9 @@ def read_text(path: str) -> str:
         with open(path, "rb") as handle:
             data = handle.read(MAX_INPUT_SIZE + 1)
     except FileNotFoundError:
-        raise SealedFileNotFoundError(f"{path} not found") from None
+        raise SealedFileNotFoundError(
+            f"{path} not found", "check the path of the dotenv file"
+        ) from None
     except OSError as error:
         raise SealedFileNotFoundError(f"cannot read {path}: {error.strerror}") from None
     if len(data) > MAX_INPUT_SIZE:

@@ -78,6 +78,15 @@ class Opened(NamedTuple):
             return f"{self.format}, {self.mode}"
         return self.format
 
+    def __repr__(self) -> str:
+        # The default repr would put every secret value into logs and
+        # tracebacks, so it lists the names only.
+        return (
+            f"Opened(names={list(self.variables)!r}, format={self.format!r}, "
+            f"mode={self.mode!r}, key_id={self.key_id!r}, "
+            f"environment={self.environment!r}, recipients={self.recipients!r})"
+        )
+
 
 def check_variables(variables: Mapping[str, str]) -> None:
     """Check that every name and value can be put in a process environment.
@@ -133,9 +142,13 @@ def _check_plaintext_size(variables: Mapping[str, str], max_size: int) -> None:
 
     size = len(json.dumps(dict(variables), ensure_ascii=False).encode("utf-8"))
     if size > max_size:
+        which = (
+            "the default limit that envbake run applies"
+            if max_size == DEFAULT_MAX_SIZE
+            else "the limit given"
+        )
         raise InputError(
-            f"the environment is {size} bytes as JSON, over the limit of "
-            f"{max_size} bytes that envbake run accepts by default",
+            f"the environment is {size} bytes as JSON, over {which}, {max_size} bytes",
             "move large values into files, or seal with a larger --max-size and "
             "give the same --max-size to every command that opens the file",
         )
@@ -336,9 +349,13 @@ def check_environment(opened: Opened, expected: str, *, source: str) -> None:
             "rotate the file to v2, or do not set an expected environment",
         )
     if opened.environment != expected:
+        sealed_for = (
+            f"was sealed for environment {opened.environment!r}"
+            if opened.environment
+            else "was sealed without an environment name"
+        )
         raise EnvironmentMismatchError(
-            f"{source} was sealed for environment {opened.environment!r}, "
-            f"not {expected!r}",
+            f"{source} {sealed_for}, not for {expected!r}",
             "deploy the image built for this environment",
         )
 

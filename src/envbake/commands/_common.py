@@ -18,10 +18,9 @@ BUILD_KEY_VARIABLES = (_keysource.ENCRYPT_KEY_ENV, _keysource.ENCRYPT_KEY_FILE_E
 #: Every variable that can hold key material; none reaches a command.
 KEY_VARIABLES = (*RUN_KEY_VARIABLES, *BUILD_KEY_VARIABLES)
 
-RUN_KEY_HINT = (
-    f"set {_keysource.KEY_ENV} to the key, or {_keysource.KEY_FILE_ENV} to the path "
-    "of a file that contains it, or give --key-file"
-)
+#: The variables that name other key variables, as for envbake run.
+KEY_ENV_SETTING = "ENVBAKE_KEY_ENV"
+KEY_FILE_ENV_SETTING = "ENVBAKE_KEY_FILE_ENV"
 BUILD_KEY_HINT = (
     f"set {_keysource.ENCRYPT_KEY_ENV} (make a key with: envbake keygen), or "
     f"{_keysource.ENCRYPT_KEY_FILE_ENV} or --key-file to a file holding it"
@@ -29,13 +28,30 @@ BUILD_KEY_HINT = (
 
 
 def add_run_key_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--key-file`` and ``--max-size`` for commands that open files."""
+    """Add the run-time key options and ``--max-size`` for commands that
+    open files."""
     parser.add_argument(
         "--key-file",
         metavar="PATH",
         help=(
             "read the key from PATH ('-' for standard input); default: "
             f"${_keysource.KEY_ENV}, or the file named by ${_keysource.KEY_FILE_ENV}"
+        ),
+    )
+    parser.add_argument(
+        "--key-env",
+        metavar="NAME",
+        help=(
+            f"the variable that contains the key, as for envbake run (default: "
+            f"${KEY_ENV_SETTING}, else {_keysource.KEY_ENV})"
+        ),
+    )
+    parser.add_argument(
+        "--key-file-env",
+        metavar="NAME",
+        help=(
+            "the variable that contains the path of a key file (default: "
+            f"${KEY_FILE_ENV_SETTING}, else the key variable's name with _FILE)"
         ),
     )
     parser.add_argument(
@@ -70,10 +86,36 @@ def add_file_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def run_key_variables(options: argparse.Namespace) -> tuple[str, str]:
+    """Return the names of the key variable and the key file variable.
+
+    As in ``envbake run``, a flag beats ``ENVBAKE_KEY_ENV`` and
+    ``ENVBAKE_KEY_FILE_ENV``, which beat the defaults, so that a fleet that
+    keeps its key in another variable can use every command the same way.
+    """
+    key_env = options.key_env or os.environ.get(KEY_ENV_SETTING) or _keysource.KEY_ENV
+    key_file_env = (
+        options.key_file_env
+        or os.environ.get(KEY_FILE_ENV_SETTING)
+        or f"{key_env}_FILE"
+    )
+    return key_env, key_file_env
+
+
+def run_key_hint(variables: tuple[str, str]) -> str:
+    """Return what to do when neither key variable is set."""
+    key_env, key_file_env = variables
+    return (
+        f"set {key_env} to the key, or {key_file_env} to the path of a file "
+        "that contains it, or give --key-file"
+    )
+
+
 def open_with_run_key(
     path: str | None,
     *,
     key_file: str | None,
+    variables: tuple[str, str] = RUN_KEY_VARIABLES,
     max_size: int = sealed.DEFAULT_MAX_SIZE,
     expected_environment: str | None = None,
     environ: Mapping[str, str] | None = None,
@@ -86,7 +128,7 @@ def open_with_run_key(
     source = os.environ if environ is None else environ
     file_path = path or source.get(loader.FILE_ENV) or loader.DEFAULT_FILE
     found = _keysource.require_key(
-        source, key_file=key_file, variables=RUN_KEY_VARIABLES, hint=RUN_KEY_HINT
+        source, key_file=key_file, variables=variables, hint=run_key_hint(variables)
     )
     text = sealed.read_sealed_file(file_path, max_size=max_size)
     opened = sealed.open_text(

@@ -8,7 +8,7 @@ from typing import Any
 
 from envbake import _atomic, _output, loader
 from envbake.commands import _common, export
-from envbake.errors import InputError
+from envbake.errors import InputError, UsageError
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
@@ -34,6 +34,13 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
 
 
 def main(options: argparse.Namespace) -> int:
+    if options.output == "-":
+        # Elsewhere "-" means standard input, so a file named "-" would
+        # surprise; standard output is what export is for.
+        raise UsageError(
+            "decrypt -o - would write a file named '-'",
+            "use envbake export to print the variables to standard output",
+        )
     _reject_same_file(options)
     text = export.render(options)
     _atomic.write_atomic(options.output, text.encode("utf-8"), mode=0o600)

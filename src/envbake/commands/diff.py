@@ -90,9 +90,12 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
 def main(options: argparse.Namespace) -> int:
     key_file_a = options.key_file_a or options.key_file
     key_file_b = options.key_file_b or options.key_file
-    found_a = _require_run_key(key_file_a)
+    variables = _common.run_key_variables(options)
+    found_a = _require_run_key(key_file_a, variables)
     # Standard input can be read only once, so the same key file serves both.
-    found_b = found_a if key_file_b == key_file_a else _require_run_key(key_file_b)
+    found_b = (
+        found_a if key_file_b == key_file_a else _require_run_key(key_file_b, variables)
+    )
     opened_a = _open(options.file_a, found_a, options.max_size)
     opened_b = _open(options.file_b, found_b, options.max_size)
     difference = compare(opened_a.variables, opened_b.variables)
@@ -113,12 +116,15 @@ def main(options: argparse.Namespace) -> int:
     return EXIT_DIFFERENT if difference else EXIT_OK
 
 
-def _require_run_key(key_file: str | None) -> _keysource.FoundKey:
+def _require_run_key(
+    key_file: str | None, variables: tuple[str, str]
+) -> _keysource.FoundKey:
     return _keysource.require_key(
         os.environ,
         key_file=key_file,
-        variables=_common.RUN_KEY_VARIABLES,
-        hint=_common.RUN_KEY_HINT + "; or give --key-file-a and --key-file-b",
+        variables=variables,
+        hint=_common.run_key_hint(variables)
+        + "; or give --key-file-a and --key-file-b",
     )
 
 

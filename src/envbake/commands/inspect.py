@@ -83,7 +83,9 @@ def describe(path: str) -> dict[str, Any]:
 def main(options: argparse.Namespace) -> int:
     facts = describe(options.file)
     found = _keysource.find_key(
-        os.environ, key_file=options.key_file, variables=_common.RUN_KEY_VARIABLES
+        os.environ,
+        key_file=options.key_file,
+        variables=_common.run_key_variables(options),
     )
     error: EnvbakeError | None = None
     if found is not None:

@@ -78,7 +78,10 @@ def main(options: argparse.Namespace) -> int:
     new_key = None if recipients is not None else _require_new_key(options)
 
     _, opened = _common.open_with_run_key(
-        options.file, key_file=options.key_file, max_size=options.max_size
+        options.file,
+        key_file=options.key_file,
+        variables=_common.run_key_variables(options),
+        max_size=options.max_size,
     )
     environment = options.environment
     if environment is None:
@@ -120,6 +123,7 @@ def _require_new_key(options: argparse.Namespace) -> _keysource.FoundKey:
         os.environ,
         key_file=options.new_key_file,
         variables=_common.BUILD_KEY_VARIABLES,
+        option="--new-key-file",
         hint=(
             f"set {_keysource.ENCRYPT_KEY_ENV} to the new key (make one "
             "with: envbake keygen), or give --new-key-file, or --recipient "

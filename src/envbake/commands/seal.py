@@ -160,6 +160,7 @@ def main(options: argparse.Namespace) -> int:
         recipients=recipients or (),
     )
 
+    warn_about_long_variables(variables)
     plain_size = len(json.dumps(variables, ensure_ascii=False).encode("utf-8"))
     count = _output.count(len(variables), "variable")
     _output.write_line(
@@ -167,6 +168,28 @@ def main(options: argparse.Namespace) -> int:
         f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})"
     )
     return 0
+
+
+def warn_about_long_variables(variables: Mapping[str, str]) -> None:
+    """Warn about each variable that ``envbake run`` can never pass on.
+
+    Linux takes at most ``MAX_ARG_STRLEN`` bytes for one ``NAME=value``
+    string, so such a file stops every container at start. It is not an
+    error, because ``export`` and ``decrypt`` can still write the value.
+    """
+    from envbake.runtime import MAX_ARG_STRLEN
+
+    for name, value in variables.items():
+        if 4 * (len(name) + len(value)) + 2 <= MAX_ARG_STRLEN:
+            continue  # within the limit even at 4 bytes a character
+        size = len(f"{name}={value}".encode("utf-8", "surrogateescape")) + 1
+        if size > MAX_ARG_STRLEN:
+            _output.write_line(
+                f"warning: {name} is {size} bytes as NAME=value, over the "
+                f"kernel's limit of {MAX_ARG_STRLEN} bytes for one variable, "
+                "so envbake run will stop with exit status 10; put the value in "
+                "a file, or read it with envbake export or decrypt"
+            )
 
 
 def reject_identity_as_build_key(found: _keysource.FoundKey) -> None:

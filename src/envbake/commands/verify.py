@@ -31,6 +31,7 @@ def main(options: argparse.Namespace) -> int:
     path, opened = _common.open_with_run_key(
         options.file,
         key_file=options.key_file,
+        variables=_common.run_key_variables(options),
         max_size=options.max_size,
         expected_environment=options.environment,
     )
