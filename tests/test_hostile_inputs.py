@@ -22,6 +22,7 @@ import textwrap
 import zlib
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import hashes, hmac, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
@@ -527,7 +528,7 @@ def test_decrypt_refuses_to_write_over_the_sealed_file(tmp_path):
     )
 
     assert result.returncode == 8
-    assert "sealed file itself" in result.stderr
+    assert "./out.enc is the sealed file" in result.stderr
     assert sealed.read_bytes() == before
 
 
@@ -894,3 +895,249 @@ def test_seal_missing_input_says_what_to_do(tmp_path):
 
     assert result.returncode == 6
     assert "nofile.env not found (check the path" in result.stderr
+
+
+# --- settings, key material and outputs from a hostile review ----------------
+
+
+def test_run_ignores_settings_in_world_writable_folder(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    sealed_with(shared, "A=from-the-sealed-file\n")
+    (shared / "envbake.toml").write_text(
+        '[run]\ndisable_env = "CI"\nplain_file = "evil.env"\n'
+    )
+    (shared / "evil.env").write_text("INJECTED=yes\n")
+    shared.chmod(0o1777)
+
+    result = envbake(
+        "run",
+        "out.enc",
+        "--",
+        sys.executable,
+        "-c",
+        "import os; print(os.environ.get('A'), os.environ.get('INJECTED'))",
+        env={"ENVBAKE_KEY": KEY, "CI": "true"},
+        cwd=shared,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "from-the-sealed-file None\n"
+    assert "ignoring envbake.toml in the current folder" in result.stderr
+
+
+def test_key_in_key_file_variable_is_not_printed(tmp_path):
+    result = envbake("run", "--", "true", env={"ENVBAKE_KEY_FILE": KEY}, cwd=tmp_path)
+
+    assert result.returncode == 3
+    assert "ENVBAKE_KEY_FILE contains a key" in result.stderr
+    assert KEY not in result.stderr
+
+
+def test_key_in_key_env_setting_is_not_printed(tmp_path):
+    result = envbake("run", "--", "true", env={"ENVBAKE_KEY_ENV": KEY}, cwd=tmp_path)
+
+    assert result.returncode == 8
+    assert KEY not in result.stderr
+
+
+def test_key_in_sealed_file_variable_is_not_printed(tmp_path):
+    result = envbake(
+        "run", "--", "true", env={"ENVBAKE_KEY": KEY, "ENVBAKE_FILE": KEY}, cwd=tmp_path
+    )
+
+    assert result.returncode == 6
+    assert KEY not in result.stderr
+
+
+def test_pyproject_tool_not_a_table_is_input_error(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.env").write_text("A=1\n")
+    (tmp_path / "pyproject.toml").write_text('tool = "tool.envbake"\n')
+
+    as_text = envbake("compose", "--input", "a.env", cwd=tmp_path)
+    (tmp_path / "pyproject.toml").write_text("# tool.envbake\n[tool]\nenvbake = 1\n")
+    as_number = envbake("compose", "--input", "a.env", cwd=tmp_path)
+
+    assert as_text.returncode == 8, as_text.stderr
+    assert "tool must be a table" in as_text.stderr
+    assert as_number.returncode == 8, as_number.stderr
+    assert "tool.envbake must be a table" in as_number.stderr
+
+
+def test_inspect_reads_only_a_regular_info_file(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+    (tmp_path / "out.enc.info").unlink()
+    os.symlink("/dev/zero", tmp_path / "out.enc.info")
+
+    to_device = envbake("inspect", "out.enc", "--format", "json", cwd=tmp_path)
+    (tmp_path / "out.enc.info").unlink()
+    os.mkfifo(tmp_path / "out.enc.info")
+    to_fifo = envbake(
+        "inspect", "out.enc", "--format", "json", cwd=tmp_path, timeout=20
+    )
+
+    assert to_device.returncode == 0, to_device.stderr
+    assert "info" not in json.loads(to_device.stdout)
+    assert to_fifo.returncode == 0, to_fifo.stderr
+
+
+def test_keygen_leaves_no_file_when_the_write_fails(tmp_path, monkeypatch):
+    import errno
+
+    from envbake import cli
+
+    def full_disk(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+
+    status = cli.main(["keygen", "-o", str(tmp_path / "new.key")])
+
+    assert status == 11
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_keygen_never_replaces_a_file(tmp_path):
+    (tmp_path / "old.key").write_text("keep me\n")
+
+    result = envbake("keygen", "-o", "old.key", cwd=tmp_path)
+
+    assert result.returncode == 8
+    assert (tmp_path / "old.key").read_text() == "keep me\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["old.key"]
+
+
+def test_seal_refuses_to_write_over_key_file_or_input(tmp_path):
+    (tmp_path / "build.key").write_text(KEY + "\n")
+    (tmp_path / "in.env").write_text("A=1\n")
+    environment = {"ENVBAKE_ENCRYPT_KEY_FILE": "build.key"}
+
+    over_key = envbake(
+        "seal", "-i", "in.env", "-o", "build.key", env=environment, cwd=tmp_path
+    )
+    over_input = envbake(
+        "seal", "-i", "in.env", "-o", "in.env", env=environment, cwd=tmp_path
+    )
+
+    assert over_key.returncode == 8
+    assert "build.key is the key file" in over_key.stderr
+    assert (tmp_path / "build.key").read_text() == KEY + "\n"
+    assert over_input.returncode == 8
+    assert "in.env is an input file" in over_input.stderr
+    assert (tmp_path / "in.env").read_text() == "A=1\n"
+
+
+def test_decrypt_refuses_to_write_over_key_file(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+    (tmp_path / "run.key").write_text(KEY + "\n")
+
+    result = envbake(
+        "decrypt",
+        "out.enc",
+        "-o",
+        "run.key",
+        env={"ENVBAKE_KEY_FILE": "run.key"},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 8
+    assert (tmp_path / "run.key").read_text() == KEY + "\n"
+
+
+def test_inspect_and_diff_honour_max_size(tmp_path):
+    sealed_with(tmp_path, "A=" + "x" * 500 + "\n")
+
+    inspected = envbake(
+        "inspect",
+        "out.enc",
+        "--max-size",
+        "100",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+    compared = envbake(
+        "diff",
+        "out.enc",
+        "out.enc",
+        "--max-size",
+        "100",
+        env={"ENVBAKE_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert inspected.returncode == 5, inspected.stderr
+    assert compared.returncode == 5, compared.stderr
+
+
+@pytest.mark.parametrize("name", ["_", "FUNCNAME", "BASH_ARGV", "DIRSTACK"])
+def test_sh_export_refuses_bash_managed_names(tmp_path, name):
+    sealed_with(tmp_path, f"{name}=v1\n")
+
+    result = envbake(
+        "export", "out.enc", "--format", "sh", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert result.returncode == 8
+    assert name in result.stderr
+
+
+def test_seal_drops_value_that_contains_the_key(tmp_path):
+    (tmp_path / "in.env").write_text(
+        f"URL=https://user:{KEY}@example.invalid/\nHEX=x{KEY_BYTES.hex()}y\nOK=1\n"
+    )
+
+    result = envbake(
+        "seal",
+        "-i",
+        "in.env",
+        "-o",
+        "out.enc",
+        env={"ENVBAKE_ENCRYPT_KEY": KEY},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: URL contains the encryption key" in result.stderr
+    assert "warning: HEX contains the encryption key" in result.stderr
+    assert export_json(tmp_path) == {"OK": "1"}
+
+
+def test_seal_v1_rejects_random_nonce(tmp_path):
+    result = seal_dotenv(tmp_path, "A=1\n", "--format", "v1", "--random-nonce")
+
+    assert result.returncode == 2
+    assert not (tmp_path / "out.enc").exists()
+
+
+def test_key_file_with_byte_order_mark_is_read(tmp_path):
+    (tmp_path / "bom.key").write_text("\ufeff" + KEY + "\n", encoding="utf-8")
+    sealed_with(tmp_path, "A=1\n")
+
+    result = envbake(
+        "export",
+        "out.enc",
+        "--format",
+        "json",
+        env={"ENVBAKE_KEY_FILE": "bom.key"},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"A": "1"}
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_environment_name_dot_is_rejected(tmp_path, name):
+    result = seal_dotenv(tmp_path, "A=1\n", "--environment", name)
+
+    assert result.returncode == 8
+    assert "invalid environment name" in result.stderr
+
+
+def test_dotenv_name_with_line_break_is_not_printed(tmp_path):
+    result = seal_dotenv(tmp_path, "'# old\nDB_PASSWORD=hunter2\nHOST'=db\n")
+
+    assert result.returncode == 8
+    assert "in.env:1: a variable name contains a line break" in result.stderr
+    assert "hunter2" not in result.stderr

@@ -99,6 +99,10 @@ def parse_recipient(text: str, *, source: str) -> str:
         ) from None
 
 
+#: The largest recipients file read: room for thousands of recipients.
+MAX_RECIPIENTS_FILE_SIZE = 1024 * 1024
+
+
 def read_recipients_file(path: str) -> list[str]:
     """Read a recipients file: one recipient a line, ``#`` comments allowed.
 
@@ -106,8 +110,16 @@ def read_recipients_file(path: str) -> list[str]:
         InputError: the file cannot be read or a line is not a recipient.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_RECIPIENTS_FILE_SIZE + 1)
+        if len(data) > MAX_RECIPIENTS_FILE_SIZE:
+            raise InputError(
+                f"recipients file {path} is larger than "
+                f"{MAX_RECIPIENTS_FILE_SIZE} bytes",
+                "give a file with one age1... recipient per line",
+            )
+        # A byte-order mark, as some editors write, is not part of a line.
+        lines = data.decode("utf-8").removeprefix("\ufeff").splitlines()
     except FileNotFoundError:
         raise InputError(
             f"recipients file {path} not found", "check the path, or give --recipient"

@@ -12,6 +12,27 @@ from collections.abc import Sequence
 from envbake.errors import InputError, OutputError
 
 
+def reject_overwriting(output: str, sources: Sequence[tuple[str, str]]) -> None:
+    """Raise :class:`InputError` if ``output`` is one of the files read.
+
+    Args:
+        output: The path about to be replaced.
+        sources: Each file read, as ``(path, what it is)``, such as
+            ``("build.key", "the key file")``. Paths that do not exist are
+            skipped.
+    """
+    for path, description in sources:
+        try:
+            same = os.path.samefile(path, output)
+        except OSError:
+            continue
+        if same:
+            raise InputError(
+                f"{output} is {description}, which writing there would destroy",
+                "give another output path",
+            )
+
+
 def write_atomic(path: str, data: bytes, *, mode: int) -> None:
     """Replace ``path`` with ``data`` through a temporary file and a rename.
 
@@ -54,6 +75,37 @@ def write_atomic_many(files: Sequence[tuple[str, bytes]], *, mode: int) -> None:
                 "check that its folder exists, is writable and has free space",
             ) from None
         raise
+
+
+def write_new(path: str, data: bytes, *, mode: int) -> None:
+    """Create ``path`` with ``data`` and ``mode``; never replace a file.
+
+    The data goes to a temporary file (created with mode 0600, so a key
+    is never readable by others), which is then hard-linked to ``path``:
+    the link fails if ``path`` exists, and a full disk leaves nothing.
+
+    Raises:
+        FileExistsError: ``path`` exists.
+        OutputError: the file cannot be written.
+    """
+    try:
+        temporary = _write_temporary(path, data, mode)
+    except OSError as error:
+        raise OutputError(
+            f"cannot write {path}: {error.strerror or 'write failed'}",
+            "check that its folder exists, is writable and has free space",
+        ) from None
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise OutputError(
+            f"cannot create {path}: {error.strerror or 'link failed'}"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _check_target(path: str) -> None:

@@ -7,11 +7,13 @@ machine could read them in the process list.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from envbake.errors import KeyMissingError
+from envbake.keys import looks_like_key
 
 #: The variable that contains the build-time key, and the one with its file.
 ENCRYPT_KEY_ENV = "ENVBAKE_ENCRYPT_KEY"
@@ -96,6 +98,13 @@ def _read_key_file(path: str, origin: str) -> str:
     :data:`MAX_KEY_FILE_SIZE` bytes, so a path such as ``/dev/zero``
     cannot exhaust memory.
     """
+    if path != "-" and not os.path.exists(path) and looks_like_key(path):
+        # A key pasted into the path variable must not reach the log.
+        raise KeyMissingError(
+            f"no key: {origin} contains a key, not the path of a key file",
+            "put the key itself in the key variable, or the path of a file "
+            f"that contains it in {origin}",
+        )
     try:
         if path == "-":
             if sys.stdin is None:
@@ -127,6 +136,8 @@ def _read_key_file(path: str, origin: str) -> str:
         raise KeyMissingError(
             f"no key: the key file {path} (from {origin}) is not UTF-8 text"
         ) from None
+    # A byte-order mark, as some editors write, is not part of the key.
+    text = text.removeprefix("\ufeff")
     if text.endswith("\r\n"):
         return text[:-2]
     return text.removesuffix("\n")

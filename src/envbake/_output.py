@@ -12,11 +12,16 @@ import sys
 
 def write_line(message: str) -> None:
     """Write ``envbake: message`` and a newline to standard error, if possible."""
+    write_text(f"envbake: {message}\n")
+
+
+def write_text(text: str) -> None:
+    """Write ``text`` to standard error as it is, if possible."""
     stream = sys.stderr
     if stream is None:
         return
     try:
-        stream.write(f"envbake: {message}\n")
+        stream.write(text)
         stream.flush()
     except (OSError, ValueError):
         pass

@@ -106,10 +106,11 @@ def build_header(mode: str, key_field: str, environment: str) -> str:
 
 def check_environment_name(environment: str) -> None:
     """Raise :class:`InputError` unless ``environment`` is a valid name."""
-    if not ENVIRONMENT_NAME.fullmatch(environment):
+    # "." and ".." would make the secret file pattern leave its folder.
+    if not ENVIRONMENT_NAME.fullmatch(environment) or environment in (".", ".."):
         raise InputError(
             f"invalid environment name {environment!r}",
-            "use only letters, digits, '.', '_' and '-'",
+            "use only letters, digits, '.', '_' and '-', and not . or .. alone",
         )
 
 

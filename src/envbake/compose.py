@@ -61,6 +61,7 @@ def compose(
     environments: Sequence[str] = (),
     external: Mapping[str, str] | None = None,
     required: Sequence[str] = (),
+    max_size: int = interpolation.MAX_VALUE_SIZE,
 ) -> Composition:
     """Compose an environment from files and resolve its references.
 
@@ -75,6 +76,8 @@ def compose(
         external: Values that references may use when no file defines the
             name (see :func:`envbake.interpolation.resolve`).
         required: Names that must end up set and not empty.
+        max_size: The most characters references may expand to, in one
+            value and in all.
 
     Raises:
         InputError: a file cannot be parsed, a section is unknown, a
@@ -95,7 +98,7 @@ def compose(
         )
         for name, entries in history.items()
     ]
-    resolved = interpolation.resolve(definitions, external=external)
+    resolved = interpolation.resolve(definitions, external=external, max_size=max_size)
     variables = {
         name: Variable(
             name,
@@ -191,7 +194,7 @@ def _check_sections(
             raise InputError(
                 f"{header.path}:{header.line}: the file has a [{header.name}] "
                 "section, but no environment was chosen",
-                "give --env NAME to choose the sections to apply",
+                "choose the sections to apply with --environment NAME (or --env NAME)",
             )
         if environments and header.name not in environments:
             raise InputError(

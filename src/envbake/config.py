@@ -199,16 +199,16 @@ def find_settings_file(start: Path | None = None) -> Path | None:
     """
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
+        # os.path.isfile and os.path.exists return False where a folder
+        # cannot be searched (EACCES), where Path.is_file raises.
         if not _writable_by_all(candidate):
             config = candidate / CONFIG_FILE
-            if config.is_file():
+            if os.path.isfile(config):
                 return config
             pyproject = candidate / PYPROJECT_FILE
-            if _mentions_envbake(pyproject) and "envbake" in _read_toml(pyproject).get(
-                "tool", {}
-            ):
+            if _mentions_envbake(pyproject) and _pyproject_table(pyproject):
                 return pyproject
-        if (candidate / ".git").exists():
+        if os.path.exists(candidate / ".git"):
             break
     return None
 
@@ -221,6 +221,8 @@ def _writable_by_all(folder: Path) -> bool:
 
 
 def _mentions_envbake(pyproject: Path) -> bool:
+    if not os.path.isfile(pyproject):
+        return False
     try:
         with pyproject.open("rb") as handle:
             return b"tool.envbake" in handle.read(MAX_SETTINGS_SIZE)
@@ -246,13 +248,30 @@ def load_settings(path: Path | None = None) -> Settings:
             f"the settings file {path} is not found",
             "check the path given by --config or ENVBAKE_CONFIG",
         )
-    table = _read_toml(path)
     if path.name == PYPROJECT_FILE:
-        table = table.get("tool", {}).get("envbake", {})
+        table = _pyproject_table(path) or {}
         source = f"{path} [tool.envbake]"
     else:
+        table = _read_toml(path)
         source = str(path)
     return _settings_from_table(table, path, source)
+
+
+def _pyproject_table(path: Path) -> dict[str, Any] | None:
+    """Return the ``[tool.envbake]`` table of a pyproject.toml, if it has one.
+
+    Raises:
+        InputError: ``tool`` or ``tool.envbake`` is not a table.
+    """
+    tool = _read_toml(path).get("tool", {})
+    if not isinstance(tool, dict):
+        raise InputError(f"{path}: tool must be a table")
+    if "envbake" not in tool:
+        return None
+    table = tool["envbake"]
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: tool.envbake must be a table")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

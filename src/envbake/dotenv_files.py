@@ -34,6 +34,9 @@ _PARSER_MODULE = "envbake._dotenv_parser"
 MAX_INPUT_SIZE = 64 * 1024 * 1024
 
 _SECTION = re.compile(r"\[([A-Za-z0-9._-]+)\]")
+#: C0 and C1 control characters and DEL, which no variable name needs and
+#: which would let a name forge or hide lines in a log.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: A section header line: ``[name]``, optionally followed by a comment.
 _SECTION_LINE = re.compile(r"\[([A-Za-z0-9._-]+)\][^\S\n]*(?:#[^\n]*)?\n?")
 _VALUE_QUOTE = re.compile(
@@ -205,6 +208,14 @@ def parse_file(text: str, *, path: str) -> DotenvFile:
             raise InputError(
                 f"{path}:{line}: this line has no '=' and is not a [section] header",
                 "write NAME=value, or NAME= for an empty value",
+            )
+        if _CONTROL_CHARACTER.search(binding.key):
+            # A quoted name may span lines, and those lines could hold
+            # secrets, so the name is not quoted either.
+            raise InputError(
+                f"{path}:{line}: a variable name contains a line break or "
+                "another control character",
+                "check for a quote that does not end before the '='",
             )
         quote = _VALUE_QUOTE.match(stripped)
         literal = bool(quote and quote.group(1) == "'")

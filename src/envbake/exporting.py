@@ -25,11 +25,21 @@ SHELL_SPECIAL_NAMES = frozenset(
     {
         "BASHOPTS",
         "BASHPID",
+        "BASH_ARGC",
+        "BASH_ARGV",
         "BASH_ARGV0",
+        "BASH_COMMAND",
+        "BASH_COMPAT",
+        "BASH_LINENO",
+        "BASH_SOURCE",
+        "BASH_SUBSHELL",
         "BASH_VERSINFO",
+        "BASH_XTRACEFD",
+        "DIRSTACK",
         "EPOCHREALTIME",
         "EPOCHSECONDS",
         "EUID",
+        "FUNCNAME",
         "GROUPS",
         "HISTCMD",
         "IFS",
@@ -41,6 +51,7 @@ SHELL_SPECIAL_NAMES = frozenset(
         "SHELLOPTS",
         "SRANDOM",
         "UID",
+        "_",
     }
 )
 # Node.js's dotenv reads names made of these characters only.

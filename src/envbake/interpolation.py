@@ -114,11 +114,15 @@ def _parse_parts(
     # value costs no Python-level step per character.
     parts: list[Part] = []
     text: list[str] = []
+    close = -1
     while True:
         start = value.find("${", position)
         escaped = start > position and value[start - 1] == "\\"
         marker = start - 1 if escaped else start
-        close = value.find("}", position) if depth > 0 else -1
+        if depth > 0 and close < position:
+            # Found again only once passed, so that many escaped \${ in
+            # one fallback do not each scan to its end.
+            close = value.find("}", position)
         if close != -1 and (start == -1 or close < marker):
             text.append(value[position:close])
             position = close
@@ -170,9 +174,9 @@ def _parse_reference(value: str, position: int, *, depth: int) -> tuple[Referenc
 
 @dataclass(frozen=True)
 class _Pending:
-    """Evaluation stopped: ``name`` must be resolved first."""
+    """Evaluation stopped: the variables in ``names`` must be resolved first."""
 
-    name: str
+    names: tuple[str, ...]
 
 
 class _Failed(Exception):
@@ -183,6 +187,7 @@ def resolve(
     definitions: Sequence[Definition],
     *,
     external: Mapping[str, str] | None = None,
+    max_size: int = MAX_VALUE_SIZE,
 ) -> Resolved:
     """Resolve every definition's references against the final values.
 
@@ -192,6 +197,8 @@ def resolve(
         external: Values that references may use when no definition has
             the name (the process environment, where a setting allows it).
             They do not become variables themselves.
+        max_size: The most characters references may expand to, in one
+            value and in all.
 
     Returns:
         Every variable's resolved value, in the order of ``definitions``.
@@ -215,7 +222,7 @@ def resolve(
     if syntax_errors:
         raise InputError(_join("invalid references", syntax_errors), SYNTAX_HINT)
 
-    resolver = _Resolver(by_name, templates, external or {})
+    resolver = _Resolver(by_name, templates, external or {}, max_size)
     for definition in definitions:
         resolver.resolve(definition.name)
     if resolver.undefined:
@@ -250,7 +257,9 @@ class _Resolver:
         definitions: Mapping[str, Definition],
         templates: Mapping[str, tuple[Part, ...]],
         external: Mapping[str, str],
+        max_size: int,
     ) -> None:
+        self.max_size = max_size
         self.definitions = definitions
         self.templates = templates
         self.external = external
@@ -286,20 +295,22 @@ class _Resolver:
                 self.failed.add(current)
             else:
                 if isinstance(result, _Pending):
-                    # A fallback needs a variable not yet resolved: resolve
-                    # it, then evaluate this one again.
-                    if result.name in on_path:
-                        path = [frame[0] for frame in frames]
-                        self._raise_cycle(path[path.index(result.name) :])
-                    frames[-1] = (current, iter((result.name,)))
+                    # Fallbacks need variables not yet resolved: resolve all
+                    # of them (the loop above checks each for a cycle), then
+                    # evaluate this one again. Collecting every such name in
+                    # one pass keeps many fallbacks from costing a pass each.
+                    frames[-1] = (current, iter(result.names))
                     continue
                 self.values[current] = result
                 self.used[current] = tuple(dict.fromkeys(used))
-                self.total_size += len(result)
-                if self.total_size > MAX_VALUE_SIZE:
+                if used or len(self.templates[current]) > 1:
+                    # Only expansion is limited here; a large value without
+                    # references meets the sealed plaintext's own limit.
+                    self.total_size += len(result)
+                if self.total_size > self.max_size:
                     raise InputError(
                         f"{self.definitions[current].location}: the values expand "
-                        f"to more than {MAX_VALUE_SIZE} characters in all",
+                        f"to more than {self.max_size} characters in all",
                         "check for references that repeat a large value many times",
                     )
             frames.pop()
@@ -315,30 +326,46 @@ class _Resolver:
     def _evaluate(
         self, parts: tuple[Part, ...], owner: str, used: list[str]
     ) -> str | _Pending:
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return parts[0]  # no reference to expand
         pieces: list[str] = []
+        pending: list[str] = []
+        size = 0
         for part in parts:
             if isinstance(part, str):
-                pieces.append(part)
+                value: str | None = part
+            else:
+                looked_up = self._lookup(
+                    part.name, owner, required=part.fallback is None
+                )
+                if isinstance(looked_up, _Pending):
+                    # Go on, so that one pass finds every name to resolve.
+                    pending.extend(looked_up.names)
+                    continue
+                value = looked_up
+                if value is not None:
+                    used.append(part.name)
+                if part.fallback is not None and not value:
+                    fallback = self._evaluate(part.fallback, owner, used)
+                    if isinstance(fallback, _Pending):
+                        pending.extend(fallback.names)
+                        continue
+                    value = fallback
+            if pending or not value:
                 continue
-            value = self._lookup(part.name, owner, required=part.fallback is None)
-            if isinstance(value, _Pending):
-                return value
-            if value is not None:
-                used.append(part.name)
-            if part.fallback is not None and not value:
-                fallback = self._evaluate(part.fallback, owner, used)
-                if isinstance(fallback, _Pending):
-                    return fallback
-                value = fallback
-            pieces.append(value or "")
-        result = "".join(pieces)
-        if len(result) > MAX_VALUE_SIZE:
-            raise InputError(
-                f"{self.definitions[owner].location}: {owner}: its references "
-                f"expand to more than {MAX_VALUE_SIZE} characters",
-                "check for references that repeat a large value many times",
-            )
-        return result
+            # Checked as the pieces grow, before they are joined, so that
+            # many references to one large value fail before filling memory.
+            size += len(value)
+            if size > self.max_size:
+                raise InputError(
+                    f"{self.definitions[owner].location}: {owner}: its references "
+                    f"expand to more than {self.max_size} characters",
+                    "check for references that repeat a large value many times",
+                )
+            pieces.append(value)
+        if pending:
+            return _Pending(tuple(dict.fromkeys(pending)))
+        return "".join(pieces)
 
     def _lookup(
         self, name: str, owner: str, *, required: bool
@@ -348,7 +375,7 @@ class _Resolver:
         if name in self.failed:
             raise _Failed
         if name in self.definitions:
-            return _Pending(name)
+            return _Pending((name,))
         if name in self.external:
             return self.external[name]
         if required:

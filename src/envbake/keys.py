@@ -66,6 +66,21 @@ def parse_key(text: str, *, source: str = "the key") -> bytes:
     )
 
 
+def looks_like_key(text: str) -> bool:
+    """Return whether ``text`` has the form of an envbake key or age identity.
+
+    Messages that would quote a path or a name use this to avoid printing
+    a key that was put in the wrong variable.
+    """
+    stripped = text.strip()
+    return bool(
+        _HEX_KEY.fullmatch(stripped)
+        or _BASE64_KEY.fullmatch(stripped)
+        or _BASE64URL_KEY.fullmatch(stripped)
+        or "AGE-SECRET-KEY-" in stripped.upper()
+    )
+
+
 def _pad(text: str) -> str:
     return text + "=" * (-len(text) % 4)
 

@@ -376,6 +376,13 @@ def read_sealed_file(path: str, *, max_size: int = DEFAULT_MAX_SIZE) -> str:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
+        if keys.looks_like_key(path):
+            # A key put in ENVBAKE_FILE or given as FILE must not be printed.
+            raise SealedFileNotFoundError(
+                "the sealed file's path is a key, not a path",
+                "give the key in the key variable and the sealed file's path as "
+                "FILE or in ENVBAKE_FILE",
+            ) from None
         raise SealedFileNotFoundError(
             f"{path} not found",
             "give the sealed file's path, or set ENVBAKE_FILE",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from envbake import _keysource, _output, _v2, compose, config, exporting
+from envbake import _keysource, _output, _v2, compose, config, exporting, interpolation
 from envbake.commands import _common
 from envbake.dotenv_files import Entry
 from envbake.errors import UsageError
@@ -218,6 +218,8 @@ def compose_from_options(options: argparse.Namespace) -> Composed:
         environments=settings.environments,
         external=external,
         required=settings.required_names(environment),
+        # seal's --max-size also bounds what references may expand to.
+        max_size=getattr(options, "max_size", interpolation.MAX_VALUE_SIZE),
     )
     key_names = build_key_variables(settings)
     found = _keysource.find_key(os.environ, key_file=None, variables=key_names)

@@ -8,7 +8,7 @@ from typing import Any
 
 from envbake import _atomic, _output, loader
 from envbake.commands import _common, export
-from envbake.errors import InputError, UsageError
+from envbake.errors import UsageError
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
@@ -49,15 +49,11 @@ def main(options: argparse.Namespace) -> int:
 
 
 def _reject_same_file(options: argparse.Namespace) -> None:
-    """Raise :class:`InputError` if ``-o`` names the sealed file itself."""
+    """Raise :class:`InputError` if ``-o`` names the sealed file or the key file."""
     source = options.file or os.environ.get(loader.FILE_ENV) or loader.DEFAULT_FILE
-    try:
-        same = os.path.samefile(source, options.output)
-    except OSError:
-        return
-    if same:
-        raise InputError(
-            f"{options.output} is the sealed file itself; writing the plain "
-            "variables there would destroy it",
-            "give another output path",
-        )
+    sources = [(source, "the sealed file")]
+    _, key_file_env = _common.run_key_variables(options)
+    key_file = options.key_file or os.environ.get(key_file_env)
+    if key_file and key_file != "-":
+        sources.append((key_file, "the key file"))
+    _atomic.reject_overwriting(options.output, sources)

@@ -130,7 +130,7 @@ def _require_run_key(
 
 def _open(path: str, found: _keysource.FoundKey, max_size: int) -> sealed.Opened:
     return sealed.open_text(
-        sealed.read_sealed_file(path),
+        sealed.read_sealed_file(path, max_size=max_size),
         found.text,
         max_size=max_size,
         source=path,

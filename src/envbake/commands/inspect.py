@@ -22,6 +22,10 @@ from envbake.errors import EnvbakeError
 FORMATS = ("text", "json")
 
 
+#: The largest metadata file read; envbake writes well under 4 KiB.
+MAX_INFO_SIZE = 1024 * 1024
+
+
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
@@ -45,14 +49,14 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def describe(path: str) -> dict[str, Any]:
+def describe(path: str, *, max_size: int = sealed.DEFAULT_MAX_SIZE) -> dict[str, Any]:
     """Return what can be read from a sealed file without its key.
 
     Raises:
         SealedFileNotFoundError: the file cannot be read.
         DamagedFileError, UnsupportedFormatError: the header is invalid.
     """
-    text = sealed.read_sealed_file(path)
+    text = sealed.read_sealed_file(path, max_size=max_size)
     facts: dict[str, Any] = {"file": path, "size": len(text.encode("utf-8"))}
     if _v2.is_v2(text):
         header = _v2.parse_header(text, source=path)
@@ -71,17 +75,22 @@ def describe(path: str) -> dict[str, Any]:
     else:
         facts.update(format="v1", payload_size=len(_v1.node_base64_decode(text)))
     info_path = path + ".info"
-    if os.path.exists(info_path):
+    # The metadata file is found by its name, not given, so only a regular
+    # file of a plausible size is read: never a FIFO or /dev/zero.
+    if os.path.isfile(info_path):
         try:
-            with open(info_path, encoding="utf-8") as handle:
-                facts["info"] = json.load(handle)
+            with open(info_path, "rb") as handle:
+                data = handle.read(MAX_INFO_SIZE + 1)
+            if len(data) > MAX_INFO_SIZE:
+                raise ValueError("too large")
+            facts["info"] = json.loads(data.decode("utf-8"))
         except (OSError, ValueError, RecursionError):
             facts["info"] = "unreadable"
     return facts
 
 
 def main(options: argparse.Namespace) -> int:
-    facts = describe(options.file)
+    facts = describe(options.file, max_size=options.max_size)
     found = _keysource.find_key(
         os.environ,
         key_file=options.key_file,
@@ -91,7 +100,7 @@ def main(options: argparse.Namespace) -> int:
     if found is not None:
         try:
             opened = sealed.open_text(
-                sealed.read_sealed_file(options.file),
+                sealed.read_sealed_file(options.file, max_size=options.max_size),
                 found.text,
                 max_size=options.max_size,
                 source=options.file,

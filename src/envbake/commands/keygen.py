@@ -10,12 +10,11 @@ recipient to a file of its own for the build.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from typing import Any
 
-from envbake import keys
+from envbake import _atomic, _output, keys
 from envbake.errors import InputError, UsageError
 
 
@@ -78,24 +77,21 @@ def main(options: argparse.Namespace) -> int:
         sys.stdout.write(f"{identity}\n")
     if options.recipient_output:
         _write_new_file(options.recipient_output, recipient + "\n", mode=0o644)
-    sys.stderr.write(f"Public key: {recipient}\n")
+    # In the form age-keygen prints, so that scripts written for it work.
+    _output.write_text(f"Public key: {recipient}\n")
     return 0
 
 
 def _write_new_file(path: str, text: str, *, mode: int) -> None:
     """Create ``path`` with ``mode`` and write ``text``; never replace a file.
 
-    The file is created with its final mode, so a private key is never
-    readable by others, not even for a moment.
+    A private key is never readable by others, not even for a moment, and
+    a failed write leaves no file (see :func:`envbake._atomic.write_new`).
     """
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        _atomic.write_new(path, text.encode("ascii"), mode=mode)
     except FileExistsError:
         raise InputError(
             f"{path} already exists; envbake keygen never replaces a file",
             "give a new path, or move the old file away first",
         ) from None
-    except OSError as error:
-        raise InputError(f"cannot create {path}: {error.strerror}") from None
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(text)

@@ -100,7 +100,12 @@ def main(options: argparse.Namespace) -> int:
         variables = seal.drop_key_variables(
             opened.variables, "", recipients=recipients or ()
         )
-        text = sealed.seal(variables, recipients=recipients, environment=environment)
+        text = sealed.seal(
+            variables,
+            recipients=recipients,
+            environment=environment,
+            max_size=options.max_size,
+        )
 
     output = options.output or options.file
     _, info = seal.write_sealed(
@@ -159,5 +164,6 @@ def _seal_for_key(
         new_bytes,
         environment=environment,
         random_nonce=options.random_nonce,
+        max_size=options.max_size,
     )
     return variables, text

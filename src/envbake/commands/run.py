@@ -237,6 +237,13 @@ def _project_settings(
     if not path:
         if not os.path.isfile(CONFIG_FILE):
             return {}
+        if _writable_by_all(os.curdir):
+            # As in compose and seal: anyone could have left the file here.
+            _output.write_line(
+                f"ignoring {CONFIG_FILE} in the current folder: every user may "
+                "write to the folder; give --config to use it"
+            )
+            return {}
         path = CONFIG_FILE
     from pathlib import Path
 
@@ -245,11 +252,21 @@ def _project_settings(
     return config.load_settings(Path(path)).run_settings()
 
 
+def _writable_by_all(folder: str) -> bool:
+    try:
+        return bool(os.stat(folder).st_mode & 0o002)  # S_IWOTH
+    except OSError:
+        return True
+
+
 def _check_variable_name(name: str | None, attribute: str) -> None:
     if name is not None and ("=" in name or "\0" in name):
         option = "--" + attribute.replace("_", "-")
+        from envbake.keys import looks_like_key
+
+        shown = "(a key, not shown)" if looks_like_key(name) else repr(name)
         raise InputError(
-            f"invalid variable name {name!r} for {option}",
+            f"invalid variable name {shown} for {option}",
             "a variable name cannot contain '=' or NUL",
         )
 
@@ -365,7 +382,7 @@ def _start(
     if dropped:
         # Shown even with -q: the command will miss a variable it was given.
         _output.write_line(
-            f"warning: {', '.join(dropped)} not passed to the command: the "
+            f"warning: {_names(dropped)} not passed to the command: the "
             "name is a key variable, which envbake never passes on"
         )
     merged = runtime.merge_environment(
@@ -373,14 +390,19 @@ def _start(
     )
     runtime.check_exec_size(options.command, merged)
     if options.verbose and variables:
-        _output.write_line(f"variables: {', '.join(sorted(variables))}")
+        _output.write_line(f"variables: {_names(sorted(variables))}")
         if not options.override:
             inherited_names = sorted(name for name in variables if name in environ)
             if inherited_names:
                 _output.write_line(
-                    f"already set, so not replaced: {', '.join(inherited_names)}"
+                    f"already set, so not replaced: {_names(inherited_names)}"
                 )
     runtime.exec_command(options.command, merged)
+
+
+def _names(names: list[str]) -> str:
+    """Join names for a message, quoting any that has a control character."""
+    return ", ".join(name if name.isprintable() else repr(name) for name in names)
 
 
 def _log(options: RunOptions, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -111,6 +112,12 @@ def recipients_from_options(options: argparse.Namespace) -> list[str] | None:
 
 
 def main(options: argparse.Namespace) -> int:
+    if options.format == "v1" and options.random_nonce:
+        raise UsageError(
+            "--random-nonce has no effect with --format v1",
+            "v1 files take their IV from the content, as the Node.js "
+            "implementation did; drop one of the two options",
+        )
     composed = compose_command.compose_from_options(options)
     key_names = compose_command.build_key_variables(composed.settings)
     left_out = (*key_names, *_common.BUILD_KEY_VARIABLES)
@@ -152,6 +159,7 @@ def main(options: argparse.Namespace) -> int:
             key_source=found.source,
             max_size=options.max_size,
         )
+    _atomic.reject_overwriting(options.output, _files_read(composed, options))
     data, info = write_sealed(
         options.output,
         text,
@@ -168,6 +176,20 @@ def main(options: argparse.Namespace) -> int:
         f"{len(data)} bytes sealed) into {options.output} ({describe_info(info)})"
     )
     return 0
+
+
+def _files_read(
+    composed: compose_command.Composed, options: argparse.Namespace
+) -> list[tuple[str, str]]:
+    """Return the input files and the key file that sealing read."""
+    files = []
+    for variable in composed.composition.variables.values():
+        for entry in (variable.source, *variable.overridden):
+            files.append((entry.path, "an input file"))
+    key_file = options.key_file or os.environ.get(_keysource.ENCRYPT_KEY_FILE_ENV)
+    if key_file and key_file != "-":
+        files.append((key_file, "the key file"))
+    return list(dict.fromkeys(files))
 
 
 def warn_about_long_variables(variables: Mapping[str, str]) -> None:
@@ -290,10 +312,13 @@ def drop_key_variables(
 
 
 def _key_check(key_text: str) -> Callable[[str], bool]:
-    """Return a test of whether a value is the build key in any spelling.
+    """Return a test of whether a value is or contains the build key.
 
-    A v2 key is compared by its bytes, so the same key written as hex,
-    base64url or without padding is caught too.
+    A v2 key is looked for in every spelling that envbake reads (base64
+    with or without padding, base64url, hex in either case), also inside
+    a longer value such as a URL. A v1 pass phrase is looked for inside
+    values only from 16 characters on, so that a short one does not match
+    ordinary words.
     """
     key = key_text.strip()
     if not key:
@@ -302,17 +327,21 @@ def _key_check(key_text: str) -> Callable[[str], bool]:
         key_bytes: bytes | None = keys.parse_key(key)
     except InvalidKeyError:
         key_bytes = None
+    spellings = {key} if key_bytes is not None or len(key) >= 16 else set()
+    if key_bytes is not None:
+        standard = base64.b64encode(key_bytes).decode("ascii")
+        url_safe = base64.urlsafe_b64encode(key_bytes).decode("ascii")
+        spellings |= {
+            standard,
+            standard.rstrip("="),
+            url_safe,
+            url_safe.rstrip("="),
+            key_bytes.hex(),
+            key_bytes.hex().upper(),
+        }
 
     def is_key(value: str) -> bool:
-        candidate = value.strip()
-        if candidate == key:
-            return True
-        if key_bytes is None or len(candidate) not in (43, 44, 64):
-            return False
-        try:
-            return keys.parse_key(candidate) == key_bytes
-        except InvalidKeyError:
-            return False
+        return value.strip() == key or any(spelling in value for spelling in spellings)
 
     return is_key
 
