@@ -1008,7 +1008,7 @@ def test_keygen_never_replaces_a_file(tmp_path):
     assert [path.name for path in tmp_path.iterdir()] == ["old.key"]
 
 
-def test_seal_refuses_to_write_over_key_file_or_input(tmp_path):
+def test_seal_protects_key_file_and_input(tmp_path):
     (tmp_path / "build.key").write_text(KEY + "\n")
     (tmp_path / "in.env").write_text("A=1\n")
     environment = {"ENVBAKE_ENCRYPT_KEY_FILE": "build.key"}

@@ -76,8 +76,8 @@ def compose(
         external: Values that references may use when no file defines the
             name (see :func:`envbake.interpolation.resolve`).
         required: Names that must end up set and not empty.
-        max_size: The most characters references may expand to, in one
-            value and in all.
+        max_size: The maximum number of characters that references may
+            expand to, in one value and in all.
 
     Raises:
         InputError: a file cannot be parsed, a section is unknown, a

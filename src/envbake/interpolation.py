@@ -40,9 +40,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The deepest nesting of ``${A:-${B:-...}}`` accepted, so that parsing
 #: cannot exhaust Python's recursion limit.
 MAX_NESTING = 16
-#: The most characters references may expand to, in one value and in all:
-#: the default limit on a sealed plaintext, so that a few lines that each
-#: double the one before cannot exhaust memory.
+#: The maximum number of characters that references may expand to, in one
+#: value and in all: the default limit on a sealed plaintext, so that a few
+#: lines that each double the one before cannot exhaust memory.
 MAX_VALUE_SIZE = 64 * 1024 * 1024
 
 SYNTAX_HINT = (
@@ -197,8 +197,8 @@ def resolve(
         external: Values that references may use when no definition has
             the name (the process environment, where a setting allows it).
             They do not become variables themselves.
-        max_size: The most characters references may expand to, in one
-            value and in all.
+        max_size: The maximum number of characters that references may
+            expand to, in one value and in all.
 
     Returns:
         Every variable's resolved value, in the order of ``definitions``.
