@@ -122,6 +122,13 @@ def test_component_globs_sorted_and_unique(in_folder: Path) -> None:
     assert config.load_settings().component_paths() == ["c.env", "a.env", "b.env"]
 
 
+def test_component_path_with_brackets_taken_literally(in_folder: Path) -> None:
+    (in_folder / "app[1].env").write_text("A=1\n")
+    (in_folder / "envbake.toml").write_text('components = ["app[1].env"]\n')
+
+    assert config.load_settings().component_paths() == ["app[1].env"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

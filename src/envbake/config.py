@@ -413,14 +413,21 @@ def _text(value: Any, where: str) -> str:
 def _expand(patterns: Sequence[str]) -> list[str]:
     paths: list[str] = []
     for pattern in patterns:
-        if any(character in pattern for character in "*?["):
+        # A path that exists as written is taken literally, so that a file
+        # named app[1].env is not read as a pattern.
+        if not os.path.exists(pattern) and any(
+            character in pattern for character in "*?["
+        ):
             # A pattern adds regular files only: never a folder, or a FIFO
             # that would block the read for ever.
             matches = sorted(
                 path for path in glob.glob(pattern) if os.path.isfile(path)
             )
             if not matches:
-                raise SealedFileNotFoundError(f"no file matches {pattern}")
+                raise SealedFileNotFoundError(
+                    f"no file matches {pattern}",
+                    "check the components setting or --component",
+                )
         elif os.path.exists(pattern):
             matches = [pattern]
         else:
