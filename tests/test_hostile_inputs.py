@@ -1141,3 +1141,20 @@ def test_dotenv_name_with_line_break_is_not_printed(tmp_path):
     assert result.returncode == 8
     assert "in.env:1: a variable name contains a line break" in result.stderr
     assert "hunter2" not in result.stderr
+
+
+def test_run_says_loaded_only_when_the_command_can_start(tmp_path):
+    sealed_with(tmp_path, "BIG=" + "x" * 200_000 + "\n")
+
+    too_large = envbake(
+        "run", "out.enc", "--", "true", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+    sealed_with(tmp_path, "SMALL=1\n")
+    started = envbake(
+        "run", "out.enc", "--", "true", env={"ENVBAKE_KEY": KEY}, cwd=tmp_path
+    )
+
+    assert too_large.returncode == 10
+    assert "loaded" not in too_large.stderr
+    assert started.returncode == 0
+    assert "loaded 1 variable from out.enc" in started.stderr

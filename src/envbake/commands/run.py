@@ -25,7 +25,7 @@ start-up lean, the settings file is read only when ``--config`` or
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from envbake import _keysource, _output, runtime
@@ -33,6 +33,9 @@ from envbake.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import argparse
+
+#: Prints the line that says what was loaded, once every check has passed.
+Announce = Callable[[], None]
 
 USAGE = "usage: envbake run [OPTIONS] [FILE] -- COMMAND [ARG...]"
 
@@ -283,8 +286,9 @@ def execute(options: RunOptions, environ: Mapping[str, str]) -> int:
     """
     settings = resolve_settings(options, environ, _project_settings(options, environ))
     switch = environ.get(settings.disable_env, "")
+    announce: Announce = _say_nothing
     if switch.lower() == "true":
-        variables = _plain_variables(settings, options)
+        variables, announce = _plain_variables(settings, options)
     elif _gated_out(settings, environ):
         _log(
             options,
@@ -299,8 +303,8 @@ def execute(options: RunOptions, environ: Mapping[str, str]) -> int:
                 f"{settings.disable_env} is set but not to true, so decryption "
                 "stays on",
             )
-        variables = _decrypt(settings, options, environ)
-    _start(options, settings, environ, variables)
+        variables, announce = _decrypt(settings, options, environ)
+    _start(options, settings, environ, variables, announce)
     raise AssertionError("exec_command returned")  # pragma: no cover
 
 
@@ -310,7 +314,14 @@ def _gated_out(settings: Settings, environ: Mapping[str, str]) -> bool:
     return environ.get(settings.service_type_env) != settings.service_type
 
 
-def _plain_variables(settings: Settings, options: RunOptions) -> dict[str, str]:
+def _say_nothing() -> None:
+    pass
+
+
+def _plain_variables(
+    settings: Settings, options: RunOptions
+) -> tuple[dict[str, str], Announce]:
+    """Return the plain file's variables and the line that reports them."""
     switch = settings.disable_env
     path = settings.plain_file
     if not path:
@@ -318,29 +329,29 @@ def _plain_variables(settings: Settings, options: RunOptions) -> dict[str, str]:
             options,
             f"decryption switched off by {switch}=true; no plain file configured",
         )
-        return {}
+        return {}, _say_nothing
     if not os.path.exists(path):
         _log(
             options,
             f"decryption switched off by {switch}=true; the plain file {path} does not "
             "exist, so no variables were loaded",
         )
-        return {}
+        return {}, _say_nothing
     from envbake import compose
 
     variables = compose.compose_files([path], environment=settings.environment)
     count = _output.count(len(variables), "variable")
-    _log(
+    return variables, lambda: _log(
         options,
         f"decryption switched off by {switch}=true; loaded {count} "
         f"from the plain file {path}",
     )
-    return variables
 
 
 def _decrypt(
     settings: Settings, options: RunOptions, environ: Mapping[str, str]
-) -> dict[str, str]:
+) -> tuple[dict[str, str], Announce]:
+    """Return the sealed file's variables and the line that reports them."""
     from envbake import _keysource, sealed
 
     found = _keysource.require_key(
@@ -364,11 +375,10 @@ def _decrypt(
         key_source=found.source,
     )
     count = _output.count(len(opened.variables), "variable")
-    _log(
+    return opened.variables, lambda: _log(
         options,
         f"loaded {count} from {settings.file} ({opened.describe()})",
     )
-    return opened.variables
 
 
 def _start(
@@ -376,6 +386,7 @@ def _start(
     settings: Settings,
     environ: Mapping[str, str],
     variables: Mapping[str, str],
+    announce: Announce,
 ) -> None:
     removed = {settings.key_env, settings.key_file_env, *ALWAYS_REMOVED}
     dropped = sorted(removed.intersection(variables))
@@ -389,6 +400,8 @@ def _start(
         environ, variables, override=options.override, remove=removed
     )
     runtime.check_exec_size(options.command, merged)
+    # Said only now, so that "loaded" is never followed by a failure.
+    announce()
     if options.verbose and variables:
         _output.write_line(f"variables: {_names(sorted(variables))}")
         if not options.override:
