@@ -196,7 +196,11 @@ def test_opens_payload_made_by_age_tool(
     plaintext = tmp_path / "plaintext"
     plaintext.write_bytes(
         _v2.plaintext_document(
-            VARIABLES, mode="age", environment="staging", key_field=tags
+            VARIABLES,
+            mode="age",
+            environment="staging",
+            key_field=tags,
+            max_size=_v2.DEFAULT_MAX_SIZE,
         )
     )
     result = subprocess.run(

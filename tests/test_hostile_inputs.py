@@ -1158,3 +1158,48 @@ def test_run_says_loaded_only_when_the_command_can_start(tmp_path):
     assert "loaded" not in too_large.stderr
     assert started.returncode == 0
     assert "loaded 1 variable from out.enc" in started.stderr
+
+
+@pytest.mark.parametrize("mode", ["siv", "age", "v1"])
+def test_seal_limit_matches_open_limit(mode):
+    """The smallest --max-size that seals a file also opens it, in every
+    format, so seal never writes a file that the same limit rejects."""
+    from pyrage import x25519
+
+    import envbake
+    from envbake.errors import InputError
+
+    identity = x25519.Identity.generate()
+    variables = {"A": "x" * 150, "B": "é\x01"}
+
+    def seal(max_size):
+        if mode == "age":
+            return envbake.seal(
+                variables,
+                recipients=[str(identity.to_public())],
+                environment="production",
+                max_size=max_size,
+            )
+        return envbake.seal(
+            variables,
+            KEY,
+            environment="production" if mode == "siv" else "",
+            format="v1" if mode == "v1" else "v2",
+            max_size=max_size,
+        )
+
+    smallest = next(size for size in range(100, 400) if _seals(seal, size, InputError))
+    key = str(identity) if mode == "age" else KEY
+
+    opened = envbake.open_text(seal(smallest), key, max_size=smallest)
+
+    assert opened.variables == variables
+    assert not _seals(seal, smallest - 1, InputError)
+
+
+def _seals(seal, size, error_type):
+    try:
+        seal(size)
+    except error_type:
+        return False
+    return True

@@ -619,7 +619,9 @@ def test_run_nul_in_v1_value_is_rejected(tmp_path: Path) -> None:
     # when the command is about to start. Seal one with the v1 writer.
     from envbake import _v1
 
-    sealed_file.write_text(_v1.seal({"BAD": "x\0y"}, "a pass phrase"), "ascii")
+    sealed_file.write_text(
+        _v1.seal({"BAD": "x\0y"}, "a pass phrase", max_size=1000), "ascii"
+    )
 
     result = run_envbake_exactly(
         ["run", str(sealed_file), "--", "true"],

@@ -180,7 +180,11 @@ def parse_identities(text: str, *, source: str) -> Identities:
 
 
 def seal_age(
-    variables: Mapping[str, str], recipients: Sequence[str], *, environment: str
+    variables: Mapping[str, str],
+    recipients: Sequence[str],
+    *,
+    environment: str,
+    max_size: int = _v2.DEFAULT_MAX_SIZE,
 ) -> str:
     """Encrypt ``variables`` to every recipient and return the file text.
 
@@ -188,9 +192,11 @@ def seal_age(
         variables: The checked names and values.
         recipients: X25519 recipients (``age1...``), at least one.
         environment: The environment's name, recorded in the header.
+        max_size: The largest plaintext to seal, in bytes.
 
     Raises:
-        InputError: no recipient, or one that is invalid.
+        InputError: no recipient, or one that is invalid, or a plaintext
+            over ``max_size``.
     """
     import pyrage
     from pyrage import x25519
@@ -206,7 +212,7 @@ def seal_age(
     tags = key_field(canonical)
     header = _v2.build_header(MODE, tags, environment)
     plaintext = _v2.plaintext_document(
-        variables, mode=MODE, environment=environment, key_field=tags
+        variables, mode=MODE, environment=environment, key_field=tags, max_size=max_size
     )
     payload = pyrage.encrypt(
         plaintext, [x25519.Recipient.from_str(r) for r in canonical]

@@ -104,15 +104,22 @@ def env_file_text(variables: Mapping[str, str]) -> str:
     )
 
 
-def seal(variables: Mapping[str, str], key_text: str) -> str:
-    """Encrypt ``variables`` into v1 file text (no trailing newline)."""
+def seal(variables: Mapping[str, str], key_text: str, *, max_size: int) -> str:
+    """Encrypt ``variables`` into v1 file text (no trailing newline).
+
+    Raises:
+        InputError: the JSON text is over ``max_size`` bytes.
+    """
     import gzip
 
     from cryptography.hazmat.primitives import hashes, hmac, padding
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+    from envbake._v2 import check_plaintext_size
+
     key, _ = derive_key(key_text)
     json_text = json_stringify(variables).encode("utf-8")
+    check_plaintext_size(len(json_text), max_size)
     digest = hashes.Hash(hashes.SHA256())
     digest.update(json_text)
     iv = digest.finalize()[:IV_SIZE]

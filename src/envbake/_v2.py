@@ -39,6 +39,9 @@ MODES = ("siv", "age")
 NONCE_SIZE = 16
 FLAG_DETERMINISTIC = 0
 FLAG_NONCE = 1
+#: Default limit on a decompressed plaintext, in bytes, for opening and
+#: sealing alike (``envbake.sealed.DEFAULT_MAX_SIZE``).
+DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z0-9._-]*")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
@@ -160,12 +163,17 @@ def plaintext_document(
     mode: str,
     environment: str,
     key_field: str | None = None,
+    max_size: int,
 ) -> bytes:
     """Serialise and compress the plaintext of a v2 file.
 
     Keys are sorted, so the same variables give the same bytes whatever
     order the inputs listed them in. ``key_field`` is repeated inside only
     in modes whose cipher does not authenticate the header (``age``).
+
+    Raises:
+        InputError: the serialised text is over ``max_size`` bytes, so
+            opening the file with the same limit would fail.
     """
     document: dict[str, Any] = {
         "environment": environment,
@@ -176,8 +184,26 @@ def plaintext_document(
         document["key_field"] = key_field
     text = json.dumps(
         document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    ).encode("utf-8")
+    check_plaintext_size(len(text), max_size)
+    return zlib.compress(text)
+
+
+def check_plaintext_size(size: int, max_size: int) -> None:
+    """Raise :class:`InputError` if a plaintext of ``size`` bytes is over
+    ``max_size``, the limit that opening the file will apply."""
+    if size <= max_size:
+        return
+    which = (
+        "the default limit that envbake run applies"
+        if max_size == DEFAULT_MAX_SIZE
+        else "the limit given"
     )
-    return zlib.compress(text.encode("utf-8"))
+    raise InputError(
+        f"the environment is {size} bytes as JSON, over {which}, {max_size} bytes",
+        "move large values into files, or seal with a larger --max-size and "
+        "give the same --max-size to every command that opens the file",
+    )
 
 
 def read_plaintext(
@@ -253,10 +279,13 @@ def seal_siv(
     *,
     environment: str,
     random_nonce: bool = False,
+    max_size: int = DEFAULT_MAX_SIZE,
 ) -> str:
     """Encrypt ``variables`` in ``siv`` mode and return the file text."""
     header = build_header("siv", keys.key_id(key), environment)
-    plaintext = plaintext_document(variables, mode="siv", environment=environment)
+    plaintext = plaintext_document(
+        variables, mode="siv", environment=environment, max_size=max_size
+    )
     cipher = aes_siv_class()(keys.derive(key, keys.SIV_KEY_INFO, 64))
     associated = [header.encode("ascii")]
     if random_nonce:

@@ -22,7 +22,7 @@ from envbake.errors import (
 
 #: Default limit on a decompressed plaintext, in bytes. A hostile file
 #: cannot make envbake allocate more than this.
-DEFAULT_MAX_SIZE = 64 * 1024 * 1024
+DEFAULT_MAX_SIZE = _v2.DEFAULT_MAX_SIZE
 
 #: The largest limit ``--max-size`` accepts (1 TiB), far beyond memory.
 MAX_SIZE_CEILING = 2**40
@@ -127,33 +127,6 @@ def check_variables(variables: Mapping[str, str]) -> None:
             )
 
 
-def _check_plaintext_size(variables: Mapping[str, str], max_size: int) -> None:
-    """Raise :class:`InputError` if the plaintext would exceed ``max_size``.
-
-    The JSON text is measured only when it could reach the limit, so that
-    the usual case costs no extra serialisation. A character takes at most
-    six bytes in the JSON text (an escape such as ``\\u0001``) and each
-    variable adds six bytes of quotes and separators.
-    """
-    characters = sum(len(name) + len(value) for name, value in variables.items())
-    if 6 * (characters + len(variables)) + 2 <= max_size:
-        return
-    import json
-
-    size = len(json.dumps(dict(variables), ensure_ascii=False).encode("utf-8"))
-    if size > max_size:
-        which = (
-            "the default limit that envbake run applies"
-            if max_size == DEFAULT_MAX_SIZE
-            else "the limit given"
-        )
-        raise InputError(
-            f"the environment is {size} bytes as JSON, over {which}, {max_size} bytes",
-            "move large values into files, or seal with a larger --max-size and "
-            "give the same --max-size to every command that opens the file",
-        )
-
-
 def _check_unicode(variables: Mapping[str, str], *, source: str) -> None:
     """Raise :class:`InputError` if a name or value has a lone surrogate.
 
@@ -222,7 +195,6 @@ def seal(
             name, or both or neither of ``key`` and ``recipients``.
     """
     check_variables(variables)
-    _check_plaintext_size(variables, max_size)
     if recipients is not None:
         if key is not None:
             raise InputError("give either a key or age recipients, not both")
@@ -230,7 +202,9 @@ def seal(
             raise InputError("age recipients need the v2 format")
         from envbake import _age
 
-        return _age.seal_age(variables, recipients, environment=environment)
+        return _age.seal_age(
+            variables, recipients, environment=environment, max_size=max_size
+        )
     if key is None:
         raise InputError("no key given", "give a key or age recipients")
     if format == "v1":
@@ -238,7 +212,7 @@ def seal(
             raise InputError("a v1 key must be given as text")
         from envbake import _v1
 
-        return _v1.seal(variables, key)
+        return _v1.seal(variables, key, max_size=max_size)
     if format != "v2":
         raise InputError(f"unknown format {format!r}", "use v2 or v1")
     key_bytes = (
@@ -247,7 +221,11 @@ def seal(
     if len(key_bytes) != keys.KEY_SIZE:
         raise InputError(f"a key must be {keys.KEY_SIZE} bytes")
     return _v2.seal_siv(
-        variables, key_bytes, environment=environment, random_nonce=random_nonce
+        variables,
+        key_bytes,
+        environment=environment,
+        random_nonce=random_nonce,
+        max_size=max_size,
     )
 
 
