@@ -930,15 +930,42 @@ def test_key_in_key_file_variable_is_not_printed(tmp_path):
     result = envbake("run", "--", "true", env={"ENVBAKE_KEY_FILE": KEY}, cwd=tmp_path)
 
     assert result.returncode == 3
-    assert "ENVBAKE_KEY_FILE contains a key" in result.stderr
+    assert "the key file named in ENVBAKE_KEY_FILE does not exist" in result.stderr
     assert KEY not in result.stderr
 
 
-def test_key_in_key_env_setting_is_not_printed(tmp_path):
-    result = envbake("run", "--", "true", env={"ENVBAKE_KEY_ENV": KEY}, cwd=tmp_path)
+@pytest.mark.parametrize(
+    "setting",
+    [KEY, KEY.rstrip("="), KEY_BYTES.hex(), f"ENVBAKE_KEY={KEY}"],
+    ids=["base64", "unpadded", "hex", "assignment"],
+)
+@pytest.mark.parametrize("command", ["run", "export", "verify"])
+def test_key_in_key_env_setting_is_not_printed(tmp_path, setting, command):
+    sealed_with(tmp_path, "A=1\n")
+    arguments = {
+        "run": ["run", "out.enc", "--", "true"],
+        "export": ["export", "out.enc", "--format", "json"],
+        "verify": ["verify", "out.enc"],
+    }[command]
 
-    assert result.returncode == 8
+    result = envbake(*arguments, env={"ENVBAKE_KEY_ENV": setting}, cwd=tmp_path)
+
+    assert result.returncode == 8, result.stderr
+    assert "contains a key, not the name of a variable" in result.stderr
     assert KEY not in result.stderr
+    assert KEY.rstrip("=") not in result.stderr
+    assert KEY_BYTES.hex() not in result.stderr
+
+
+def test_missing_key_file_with_ordinary_path_is_named(tmp_path):
+    path = "/mnt/secrets/production/envbake/runtimekey0"
+
+    result = envbake("run", "--", "true", env={"ENVBAKE_KEY_FILE": path}, cwd=tmp_path)
+
+    assert result.returncode == 3
+    assert (
+        f"the key file {path} (from ENVBAKE_KEY_FILE) does not exist" in result.stderr
+    )
 
 
 def test_key_in_sealed_file_variable_is_not_printed(tmp_path):
@@ -1203,3 +1230,94 @@ def _seals(seal, size, error_type):
     except error_type:
         return False
     return True
+
+
+def test_seal_protects_configured_key_file_and_recipients(tmp_path):
+    (tmp_path / "k").write_text(KEY + "\n")
+    (tmp_path / "in.env").write_text("A=1\n")
+    (tmp_path / "envbake.toml").write_text(
+        'build_key_variable = "APP_BUILD_KEY"\ncomponents = ["in.env"]\n'
+    )
+    from pyrage import x25519
+
+    (tmp_path / "r.pub").write_text(str(x25519.Identity.generate().to_public()) + "\n")
+    recipients_before = (tmp_path / "r.pub").read_text()
+
+    over_key = envbake(
+        "seal", "--env", "dev", "-o", "k", env={"APP_BUILD_KEY_FILE": "k"}, cwd=tmp_path
+    )
+    over_recipients = envbake(
+        "seal",
+        "--input",
+        "in.env",
+        "--recipients-file",
+        "r.pub",
+        "-o",
+        "r.pub",
+        cwd=tmp_path,
+    )
+    over_settings = envbake(
+        "seal",
+        "--env",
+        "dev",
+        "-o",
+        "envbake.toml",
+        env={"APP_BUILD_KEY_FILE": "k"},
+        cwd=tmp_path,
+    )
+
+    assert over_key.returncode == 8, over_key.stderr
+    assert (tmp_path / "k").read_text() == KEY + "\n"
+    assert over_recipients.returncode == 8, over_recipients.stderr
+    assert (tmp_path / "r.pub").read_text() == recipients_before
+    assert over_settings.returncode == 8, over_settings.stderr
+    assert "the settings file" in over_settings.stderr
+
+
+def test_seal_drops_key_in_mixed_case_hex(tmp_path):
+    mixed = "".join(
+        character.upper() if index % 2 else character
+        for index, character in enumerate(KEY_BYTES.hex())
+    )
+
+    result = seal_dotenv(tmp_path, f"LEAK={mixed}\nOK=1\n")
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: LEAK contains the encryption key" in result.stderr
+    assert export_json(tmp_path) == {"OK": "1"}
+
+
+def test_rotate_refuses_to_write_over_new_key_file(tmp_path):
+    sealed_with(tmp_path, "A=1\n")
+    new_key = "sUzyZLfiOBN5QPiqzHdv4a/CYNGN7Ptj+rl6v0lELME="
+    (tmp_path / "new.key").write_text(new_key + "\n")
+
+    result = envbake(
+        "rotate",
+        "out.enc",
+        "-o",
+        "new.key",
+        env={"ENVBAKE_KEY": KEY, "ENVBAKE_ENCRYPT_KEY_FILE": "new.key"},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 8, result.stderr
+    assert (tmp_path / "new.key").read_text() == new_key + "\n"
+
+
+def test_keygen_without_hard_links_writes_in_place(tmp_path, monkeypatch):
+    import errno
+
+    from envbake import cli
+
+    def no_links(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+
+    status = cli.main(["keygen", "-o", str(tmp_path / "new.key")])
+
+    assert status == 0
+    assert [path.name for path in tmp_path.iterdir()] == ["new.key"]
+    assert stat.S_IMODE(os.stat(tmp_path / "new.key").st_mode) == 0o600
+    assert len((tmp_path / "new.key").read_text().strip()) == 44

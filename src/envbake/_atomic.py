@@ -4,6 +4,7 @@ part of either."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -100,12 +101,35 @@ def write_new(path: str, data: bytes, *, mode: int) -> None:
     except FileExistsError:
         raise
     except OSError as error:
-        raise OutputError(
-            f"cannot create {path}: {error.strerror or 'link failed'}"
-        ) from None
+        if error.errno not in _NO_HARD_LINKS:
+            raise OutputError(
+                f"cannot create {path}: {error.strerror or 'link failed'}"
+            ) from None
+        _write_exclusive(path, data, mode)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+#: What link(2) fails with on file systems without hard links (FAT, some
+#: FUSE and network file systems).
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP})
+
+
+def _write_exclusive(path: str, data: bytes, mode: int) -> None:
+    """Create ``path`` in place, removing it again if the write fails."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise OutputError(
+            f"cannot write {path}: {error.strerror or 'write failed'}"
+        ) from None
 
 
 def _check_target(path: str) -> None:

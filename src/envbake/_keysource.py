@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from envbake.errors import KeyMissingError
+from envbake.errors import InputError, KeyMissingError
 from envbake.keys import looks_like_key
 
 #: The variable that contains the build-time key, and the one with its file.
@@ -27,10 +27,12 @@ MAX_KEY_FILE_SIZE = 64 * 1024
 
 
 class FoundKey(NamedTuple):
-    """A key's text and where it came from, for messages."""
+    """A key's text, where it came from (for messages) and the key file it
+    was read from, if any."""
 
     text: str
     source: str
+    path: str | None = None
 
 
 def find_key(
@@ -54,15 +56,38 @@ def find_key(
         KeyMissingError: a key file was named but cannot be read.
     """
     if key_file is not None:
-        return FoundKey(_read_key_file(key_file, option), _describe(key_file))
+        path = None if key_file == "-" else key_file
+        return FoundKey(_read_key_file(key_file, option), _describe(key_file), path)
     value_name, file_name = variables
     value = environ.get(value_name)
     if value:
         return FoundKey(value, value_name)
     path = environ.get(file_name)
     if path:
-        return FoundKey(_read_key_file(path, file_name), f"the key file in {file_name}")
+        return FoundKey(
+            _read_key_file(path, file_name), f"the key file in {file_name}", path
+        )
     return None
+
+
+def check_variable_name(name: str, option: str) -> None:
+    """Raise :class:`InputError` if ``name``, given by ``option``, cannot name
+    a variable.
+
+    A key put where a variable's name belongs (or ``NAME=key``) is
+    reported without being quoted, so that it does not reach a log.
+    """
+    if looks_like_key(name) or looks_like_key(name.partition("=")[2]):
+        raise InputError(
+            f"{option} contains a key, not the name of a variable",
+            "give the name of the variable that contains the key, such as "
+            f"{KEY_ENV}; the key itself goes into that variable",
+        )
+    if not name or "=" in name or "\0" in name:
+        raise InputError(
+            f"invalid variable name {name!r} for {option}",
+            "a variable name cannot be empty or contain '=' or NUL",
+        )
 
 
 def require_key(
@@ -99,11 +124,13 @@ def _read_key_file(path: str, origin: str) -> str:
     cannot exhaust memory.
     """
     if path != "-" and not os.path.exists(path) and looks_like_key(path):
-        # A key pasted into the path variable must not reach the log.
+        # A key pasted into the path variable must not reach the log. The
+        # path is not shown, and the message allows that it is a path.
         raise KeyMissingError(
-            f"no key: {origin} contains a key, not the path of a key file",
-            "put the key itself in the key variable, or the path of a file "
-            f"that contains it in {origin}",
+            f"no key: the key file named in {origin} does not exist, and the "
+            "name is not shown because it has the form of a key",
+            f"if {origin} contains the key itself, put the key in the key "
+            "variable instead; otherwise mount the key file there",
         )
     try:
         if path == "-":

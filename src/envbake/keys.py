@@ -70,14 +70,17 @@ def looks_like_key(text: str) -> bool:
     """Return whether ``text`` has the form of an envbake key or age identity.
 
     Messages that would quote a path or a name use this to avoid printing
-    a key that was put in the wrong variable.
+    a key that was put in the wrong variable. A base64 form counts only
+    with both upper and lower case letters, which a random key has all but
+    certainly and a variable name or a lower-case path does not.
     """
     stripped = text.strip()
+    if _HEX_KEY.fullmatch(stripped) or "AGE-SECRET-KEY-" in stripped.upper():
+        return True
     return bool(
-        _HEX_KEY.fullmatch(stripped)
-        or _BASE64_KEY.fullmatch(stripped)
-        or _BASE64URL_KEY.fullmatch(stripped)
-        or "AGE-SECRET-KEY-" in stripped.upper()
+        (_BASE64_KEY.fullmatch(stripped) or _BASE64URL_KEY.fullmatch(stripped))
+        and not stripped.isupper()
+        and not stripped.islower()
     )
 
 

@@ -357,7 +357,8 @@ def read_sealed_file(path: str, *, max_size: int = DEFAULT_MAX_SIZE) -> str:
         if keys.looks_like_key(path):
             # A key put in ENVBAKE_FILE or given as FILE must not be printed.
             raise SealedFileNotFoundError(
-                "the sealed file's path is a key, not a path",
+                "the sealed file was not found, and its path is not shown "
+                "because it has the form of a key",
                 "give the key in the key variable and the sealed file's path as "
                 "FILE or in ENVBAKE_FILE",
             ) from None

@@ -99,6 +99,10 @@ def run_key_variables(options: argparse.Namespace) -> tuple[str, str]:
         or os.environ.get(KEY_FILE_ENV_SETTING)
         or f"{key_env}_FILE"
     )
+    _keysource.check_variable_name(key_env, "--key-env or " + KEY_ENV_SETTING)
+    _keysource.check_variable_name(
+        key_file_env, "--key-file-env or " + KEY_FILE_ENV_SETTING
+    )
     return key_env, key_file_env
 
 

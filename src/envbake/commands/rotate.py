@@ -16,7 +16,7 @@ import argparse
 import os
 from typing import Any
 
-from envbake import _keysource, _output, _v2, keys, sealed
+from envbake import _atomic, _keysource, _output, _v2, keys, sealed
 from envbake.commands import _common, seal
 from envbake.errors import InputError
 
@@ -108,6 +108,7 @@ def main(options: argparse.Namespace) -> int:
         )
 
     output = options.output or options.file
+    _atomic.reject_overwriting(output, _key_files(options, new_key))
     _, info = seal.write_sealed(
         output,
         text,
@@ -121,6 +122,21 @@ def main(options: argparse.Namespace) -> int:
         f"({opened.describe()}) into {output} ({seal.describe_info(info)})"
     )
     return 0
+
+
+def _key_files(
+    options: argparse.Namespace, new_key: _keysource.FoundKey | None
+) -> list[tuple[str, str]]:
+    """Return the key and recipients files read, which -o must not replace."""
+    files = []
+    if new_key is not None and new_key.path is not None:
+        files.append((new_key.path, "the new key file"))
+    _, key_file_env = _common.run_key_variables(options)
+    key_file = options.key_file or os.environ.get(key_file_env)
+    if key_file and key_file != "-":
+        files.append((key_file, "the key file"))
+    files.extend((path, "a recipients file") for path in options.recipients_file or ())
+    return files
 
 
 def _require_new_key(options: argparse.Namespace) -> _keysource.FoundKey:

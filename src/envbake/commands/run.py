@@ -263,15 +263,8 @@ def _writable_by_all(folder: str) -> bool:
 
 
 def _check_variable_name(name: str | None, attribute: str) -> None:
-    if name is not None and ("=" in name or "\0" in name):
-        option = "--" + attribute.replace("_", "-")
-        from envbake.keys import looks_like_key
-
-        shown = "(a key, not shown)" if looks_like_key(name) else repr(name)
-        raise InputError(
-            f"invalid variable name {shown} for {option}",
-            "a variable name cannot contain '=' or NUL",
-        )
+    if name is not None:
+        _keysource.check_variable_name(name, "--" + attribute.replace("_", "-"))
 
 
 def main_fast(arguments: list[str]) -> int:

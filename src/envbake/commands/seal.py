@@ -124,6 +124,7 @@ def main(options: argparse.Namespace) -> int:
     options.output = options.output or composed.settings.output
     variables = composed.variables
     recipients = recipients_from_options(options)
+    key_path: str | None = None
     if recipients is not None:
         if options.format != "v2" or options.random_nonce:
             raise UsageError(
@@ -148,6 +149,7 @@ def main(options: argparse.Namespace) -> int:
             hint=_common.BUILD_KEY_HINT + ", or give --recipient for age mode",
         )
         reject_identity_as_build_key(found)
+        key_path = found.path
         variables = drop_key_variables(variables, found.text, names=left_out)
 
         text = sealed.seal(
@@ -159,7 +161,7 @@ def main(options: argparse.Namespace) -> int:
             key_source=found.source,
             max_size=options.max_size,
         )
-    _atomic.reject_overwriting(options.output, _files_read(composed, options))
+    _atomic.reject_overwriting(options.output, _files_read(composed, options, key_path))
     data, info = write_sealed(
         options.output,
         text,
@@ -179,16 +181,21 @@ def main(options: argparse.Namespace) -> int:
 
 
 def _files_read(
-    composed: compose_command.Composed, options: argparse.Namespace
+    composed: compose_command.Composed,
+    options: argparse.Namespace,
+    key_path: str | None,
 ) -> list[tuple[str, str]]:
-    """Return the input files and the key file that sealing read."""
-    files = []
+    """Return every file that sealing read: inputs, key, recipients, settings."""
+    files = [(path, "an input file") for path in options.input or ()]
     for variable in composed.composition.variables.values():
         for entry in (variable.source, *variable.overridden):
             files.append((entry.path, "an input file"))
-    key_file = options.key_file or os.environ.get(_keysource.ENCRYPT_KEY_FILE_ENV)
-    if key_file and key_file != "-":
-        files.append((key_file, "the key file"))
+    if key_path is not None:
+        files.append((key_path, "the key file"))
+    for path in options.recipients_file or ():
+        files.append((path, "a recipients file"))
+    if composed.settings.source is not None:
+        files.append((str(composed.settings.source), "the settings file"))
     return list(dict.fromkeys(files))
 
 
@@ -328,20 +335,20 @@ def _key_check(key_text: str) -> Callable[[str], bool]:
     except InvalidKeyError:
         key_bytes = None
     spellings = {key} if key_bytes is not None or len(key) >= 16 else set()
+    hex_key = None
     if key_bytes is not None:
         standard = base64.b64encode(key_bytes).decode("ascii")
         url_safe = base64.urlsafe_b64encode(key_bytes).decode("ascii")
-        spellings |= {
-            standard,
-            standard.rstrip("="),
-            url_safe,
-            url_safe.rstrip("="),
-            key_bytes.hex(),
-            key_bytes.hex().upper(),
-        }
+        spellings |= {standard, standard.rstrip("="), url_safe, url_safe.rstrip("=")}
+        # envbake reads hex in any mix of cases, so it is compared in one.
+        hex_key = key_bytes.hex()
 
     def is_key(value: str) -> bool:
-        return value.strip() == key or any(spelling in value for spelling in spellings)
+        return (
+            value.strip() == key
+            or any(spelling in value for spelling in spellings)
+            or (hex_key is not None and hex_key in value.lower())
+        )
 
     return is_key
 
