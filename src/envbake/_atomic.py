@@ -111,7 +111,7 @@ def write_new(path: str, data: bytes, *, mode: int) -> None:
             os.unlink(temporary)
 
 
-#: What link(2) fails with on file systems without hard links (FAT, some
+#: The errors link(2) gives on file systems without hard links (FAT, some
 #: FUSE and network file systems).
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP})
 

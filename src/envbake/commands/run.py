@@ -34,7 +34,8 @@ from envbake.errors import InputError, UsageError
 if TYPE_CHECKING:
     import argparse
 
-#: Prints the line that says what was loaded, once every check has passed.
+#: A callback that prints the line reporting what was loaded, called once
+#: every check has passed.
 Announce = Callable[[], None]
 
 USAGE = "usage: envbake run [OPTIONS] [FILE] -- COMMAND [ARG...]"
