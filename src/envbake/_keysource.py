@@ -21,6 +21,10 @@ ENCRYPT_KEY_FILE_ENV = "ENVBAKE_ENCRYPT_KEY_FILE"
 #: The variable that contains the run-time key, and the one with its file.
 KEY_ENV = "ENVBAKE_KEY"
 KEY_FILE_ENV = "ENVBAKE_KEY_FILE"
+#: The variables that name other run-time key variables, for every command
+#: that opens a file (``--key-env`` and ``--key-file-env``).
+KEY_ENV_SETTING = "ENVBAKE_KEY_ENV"
+KEY_FILE_ENV_SETTING = "ENVBAKE_KEY_FILE_ENV"
 #: The largest key file read, in bytes: far more than a key or a file of
 #: age identities needs.
 MAX_KEY_FILE_SIZE = 64 * 1024
@@ -88,6 +92,15 @@ def check_variable_name(name: str, option: str) -> None:
             f"invalid variable name {name!r} for {option}",
             "a variable name cannot be empty or contain '=' or NUL",
         )
+
+
+def run_key_hint(variables: tuple[str, str]) -> str:
+    """Return what to do when neither run-time key variable is set."""
+    key_env, key_file_env = variables
+    return (
+        f"set {key_env} to the key, or {key_file_env} to the path of a file "
+        "that contains it, or give --key-file"
+    )
 
 
 def require_key(

@@ -158,7 +158,7 @@ def _measure_each(environment: Mapping[str, str]) -> int:
             from envbake.sealed import check_variables
 
             check_variables({name: value})
-        size = _encoded_size(name) + 1 + _encoded_size(value) + 1
+        size = variable_size(name, value)
         if size > MAX_ARG_STRLEN:
             raise EnvironmentTooLargeError(
                 f"the environment is too large to start a command: {name} is "
@@ -174,6 +174,11 @@ def _largest(environment: Mapping[str, str]) -> list[str]:
     return sorted(environment, key=lambda name: len(environment[name]), reverse=True)[
         :3
     ]
+
+
+def variable_size(name: str, value: str) -> int:
+    """Return the bytes that ``NAME=value`` and its NUL take in ``execve()``."""
+    return _encoded_size(name) + 1 + _encoded_size(value) + 1
 
 
 def _encoded_size(text: str) -> int:

@@ -18,9 +18,6 @@ BUILD_KEY_VARIABLES = (_keysource.ENCRYPT_KEY_ENV, _keysource.ENCRYPT_KEY_FILE_E
 #: Every variable that can hold key material; none reaches a command.
 KEY_VARIABLES = (*RUN_KEY_VARIABLES, *BUILD_KEY_VARIABLES)
 
-#: The variables that name other key variables, as for envbake run.
-KEY_ENV_SETTING = "ENVBAKE_KEY_ENV"
-KEY_FILE_ENV_SETTING = "ENVBAKE_KEY_FILE_ENV"
 BUILD_KEY_HINT = (
     f"set {_keysource.ENCRYPT_KEY_ENV} (make a key with: envbake keygen), or "
     f"{_keysource.ENCRYPT_KEY_FILE_ENV} or --key-file to a file holding it"
@@ -43,7 +40,7 @@ def add_run_key_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=(
             f"the variable that contains the key, as for envbake run (default: "
-            f"${KEY_ENV_SETTING}, else {_keysource.KEY_ENV})"
+            f"${_keysource.KEY_ENV_SETTING}, else {_keysource.KEY_ENV})"
         ),
     )
     parser.add_argument(
@@ -51,7 +48,8 @@ def add_run_key_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=(
             "the variable that contains the path of a key file (default: "
-            f"${KEY_FILE_ENV_SETTING}, else the key variable's name with _FILE)"
+            f"${_keysource.KEY_FILE_ENV_SETTING}, else the key variable's name "
+            "with _FILE)"
         ),
     )
     parser.add_argument(
@@ -93,26 +91,23 @@ def run_key_variables(options: argparse.Namespace) -> tuple[str, str]:
     ``ENVBAKE_KEY_FILE_ENV``, which beat the defaults, so that a fleet that
     keeps its key in another variable can use every command the same way.
     """
-    key_env = options.key_env or os.environ.get(KEY_ENV_SETTING) or _keysource.KEY_ENV
+    key_env = (
+        options.key_env
+        or os.environ.get(_keysource.KEY_ENV_SETTING)
+        or _keysource.KEY_ENV
+    )
     key_file_env = (
         options.key_file_env
-        or os.environ.get(KEY_FILE_ENV_SETTING)
+        or os.environ.get(_keysource.KEY_FILE_ENV_SETTING)
         or f"{key_env}_FILE"
     )
-    _keysource.check_variable_name(key_env, "--key-env or " + KEY_ENV_SETTING)
     _keysource.check_variable_name(
-        key_file_env, "--key-file-env or " + KEY_FILE_ENV_SETTING
+        key_env, "--key-env or " + _keysource.KEY_ENV_SETTING
+    )
+    _keysource.check_variable_name(
+        key_file_env, "--key-file-env or " + _keysource.KEY_FILE_ENV_SETTING
     )
     return key_env, key_file_env
-
-
-def run_key_hint(variables: tuple[str, str]) -> str:
-    """Return what to do when neither key variable is set."""
-    key_env, key_file_env = variables
-    return (
-        f"set {key_env} to the key, or {key_file_env} to the path of a file "
-        "that contains it, or give --key-file"
-    )
 
 
 def open_with_run_key(
@@ -132,7 +127,10 @@ def open_with_run_key(
     source = os.environ if environ is None else environ
     file_path = path or source.get(loader.FILE_ENV) or loader.DEFAULT_FILE
     found = _keysource.require_key(
-        source, key_file=key_file, variables=variables, hint=run_key_hint(variables)
+        source,
+        key_file=key_file,
+        variables=variables,
+        hint=_keysource.run_key_hint(variables),
     )
     text = sealed.read_sealed_file(file_path, max_size=max_size)
     opened = sealed.open_text(

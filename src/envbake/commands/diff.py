@@ -123,7 +123,7 @@ def _require_run_key(
         os.environ,
         key_file=key_file,
         variables=variables,
-        hint=_common.run_key_hint(variables)
+        hint=_keysource.run_key_hint(variables)
         + "; or give --key-file-a and --key-file-b",
     )
 

@@ -206,12 +206,12 @@ def warn_about_long_variables(variables: Mapping[str, str]) -> None:
     string, so such a file stops every container at start. It is not an
     error, because ``export`` and ``decrypt`` can still write the value.
     """
-    from envbake.runtime import MAX_ARG_STRLEN
+    from envbake.runtime import MAX_ARG_STRLEN, variable_size
 
     for name, value in variables.items():
         if 4 * (len(name) + len(value)) + 2 <= MAX_ARG_STRLEN:
             continue  # within the limit even at 4 bytes a character
-        size = len(f"{name}={value}".encode("utf-8", "surrogateescape")) + 1
+        size = variable_size(name, value)
         if size > MAX_ARG_STRLEN:
             _output.write_line(
                 f"warning: {name} is {size} bytes as NAME=value, over the "
