@@ -2,7 +2,7 @@
 
 Usage: min_seal.py INPUT DERIVED_KEY_FILE ENVIRONMENT OUTPUT
 
-INPUT holds unquoted ``NAME=value`` lines, as the benchmark generates
+INPUT contains unquoted ``NAME=value`` lines, as the benchmark generates
 them, so a split on the first ``=`` parses it. Like min_run.py it imports
 only the compiled AES binding and the standard library, and reads the key
 id and the derived AES-SIV key as hex from DERIVED_KEY_FILE. The output

@@ -846,10 +846,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     quick = args.quick
     args.runs = args.runs or (3 if quick else 21)
-    args.warmups = args.warmups if args.warmups is not None else (1 if quick else 3)
-    args.memory_runs = (
-        args.memory_runs if args.memory_runs is not None else (1 if quick else 3)
-    )
+    if args.warmups is None:
+        args.warmups = 1 if quick else 3
+    if args.memory_runs is None:
+        args.memory_runs = 1 if quick else 3
     args.budget_seconds = args.budget_seconds or (5.0 if quick else 60.0)
     return args
 

@@ -632,7 +632,7 @@ def test_run_nul_in_v1_value_is_rejected(tmp_path: Path) -> None:
     assert "the value of BAD contains a NUL character" in result.stderr.splitlines()[-1]
 
 
-# BR-24: a wrong key never starts the service, says "wrong key", and has an
+# BR-24: a wrong key never starts the service, prints "wrong key", and has an
 # exit status of its own, stable across runs and distinct from a modified
 # file's; a missing key names the variable.
 def test_case_wrong_key_fails_closed(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ applied in the order listed; a glob pattern adds its matches in sorted
 order. ``{env}`` in a secrets pattern is the environment's name. Every
 setting also has a command-line flag, and a flag replaces the file's value.
 
-The ``[run]`` table holds the settings of ``envbake run``, each the
+The ``[run]`` table contains the settings of ``envbake run``, each the
 counterpart of a run option: ``file``, ``environment``, ``plain_file``,
 ``key_env``, ``key_file_env``, ``disable_env``, ``service_type_env`` and
 ``service_type``. The top-level ``key_variable`` and ``switch_variable``

@@ -2,7 +2,7 @@
 
 ``tests/containers/run.sh`` prepares the container engine and runs this
 folder; without what it prepares, every test here fails with a message
-that says to use it. The suite drives podman through a ``docker`` link on
+that names run.sh. The suite drives podman through a ``docker`` link on
 PATH, so that the commands in docs/deploy.md run exactly as written.
 """
 

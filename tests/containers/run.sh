@@ -160,7 +160,7 @@ driver = "vfs"
 graphroot = "$work/storage"
 runroot = "$work/runroot"
 EOF
-# The docs' commands say docker; podman takes the same arguments.
+# The docs' commands run docker; podman takes the same arguments.
 ln -s "$(command -v podman)" "$work/bin/docker"
 
 export CONTAINERS_CONF=$work/containers.conf

@@ -384,7 +384,7 @@ def metadata(
     """Return the metadata file's fields: no values, nothing secret.
 
     In age mode the fields include the recipients (public keys) and their
-    tags, so that an operator can tell which platform holds which identity.
+    tags, so that an operator can tell which platform has which identity.
 
     ``created`` honours ``SOURCE_DATE_EPOCH`` so that builds can be
     reproduced byte for byte.
