@@ -234,3 +234,90 @@ def test_parser_falls_back_to_the_package_import(monkeypatch) -> None:
 
     assert [(entry.name, entry.value) for entry in entries] == [("B", "literal $x")]
     assert "dotenv.parser" in sys.modules
+
+
+#: Lines that python-dotenv reads in different ways: plain assignments,
+#: comments and headers, and lines that need its rules (quotes, spaces,
+#: ``export``, escapes, Unicode spaces, carriage returns, bad names).
+_line_pieces = st.sampled_from(
+    [
+        "A", "_b9", "NAME", "=", "==", "#", "# c", "[prod]", "[a.b-c_1]", "[]",
+        "'", '"', "\\", "\\n", "$", "${A}", " ", "  ", "\t", "\r", "\x0b",
+        "\xa0", "\u2028", "\ufeff", "export ", "x", "é", "1", "-", "@",
+    ]
+)  # fmt: skip
+_plain_lines = st.one_of(
+    st.builds(
+        "{}={}".format,
+        st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True),
+        st.from_regex(r"[^\s'\"]{0,12}", fullmatch=True),
+    ),
+    st.from_regex(r"#[^\r\n]{0,10}", fullmatch=True),
+    st.from_regex(r"\[[A-Za-z0-9._-]{1,6}\]", fullmatch=True),
+    st.just(""),
+)
+_any_lines = st.one_of(_plain_lines, st.lists(_line_pieces, max_size=6).map("".join))
+
+
+def _outcome(parse, text: str) -> object:
+    try:
+        return parse(text, path="t.env")
+    except InputError as error:
+        return ("error", str(error))
+
+
+@given(st.lists(_any_lines, max_size=8), st.booleans())
+def test_plain_reading_matches_python_dotenv(
+    lines: list[str], final_newline: bool
+) -> None:
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+
+    assert _outcome(dotenv_files.parse_file, text) == _outcome(
+        dotenv_files.parse_with_python_dotenv, text
+    )
+
+
+@given(st.lists(_plain_lines, max_size=12))
+def test_plain_lines_skip_python_dotenv(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+
+    plain = dotenv_files.parse_plain_file(text, path="t.env")
+
+    assert plain is not None
+    assert plain == dotenv_files.parse_with_python_dotenv(text, path="t.env")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A='x'\n",
+        'A="x"\n',
+        "A=x y\n",
+        "A=x #note\n",
+        "export A=x\n",
+        " A=x\n",
+        "A =x\n",
+        "A=x\r\nB=y\n",
+        "#a\rB=1\n",
+        "\ufeffA=x\n",
+        "A=x\xa0\n",
+        "A\n",
+        "[a b]\n",
+    ],
+)
+def test_special_lines_need_python_dotenv(text: str) -> None:
+    assert dotenv_files.parse_plain_file(text, path="t.env") is None
+
+
+def test_plain_file_keeps_equals_and_hashes() -> None:
+    text = "# head\nA=b=c#d\n\n[production]\nB=\nC=#x\\$y\n"
+
+    parsed = dotenv_files.parse_plain_file(text, path="t.env")
+
+    assert parsed is not None
+    assert [(e.name, e.value, e.line, e.section) for e in parsed.entries] == [
+        ("A", "b=c#d", 2, "default"),
+        ("B", "", 5, "production"),
+        ("C", "#x\\$y", 6, "production"),
+    ]
+    assert [(h.name, h.line) for h in parsed.sections] == [("production", 4)]
