@@ -48,7 +48,7 @@ def test_envbake_toml_found_above(in_folder: Path) -> None:
 
     settings = config.load_settings()
 
-    assert settings.source == in_folder.resolve() / "envbake.toml"
+    assert settings.source == str(in_folder.resolve() / "envbake.toml")
     assert settings.environments == ("staging",)
     # Paths outside the current folder are made absolute.
     root = in_folder.resolve()

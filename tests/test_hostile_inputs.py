@@ -553,7 +553,7 @@ def test_settings_search_stops_at_the_repository_root(tmp_path):
 
     assert config.find_settings_file(repository) is None
     (repository / "envbake.toml").write_text('environments = ["inside"]\n')
-    assert config.find_settings_file(repository) == repository / "envbake.toml"
+    assert config.find_settings_file(repository) == str(repository / "envbake.toml")
 
 
 def test_settings_file_not_utf8_is_input_error(tmp_path):
@@ -1321,3 +1321,20 @@ def test_keygen_without_hard_links_writes_in_place(tmp_path, monkeypatch):
     assert [path.name for path in tmp_path.iterdir()] == ["new.key"]
     assert stat.S_IMODE(os.stat(tmp_path / "new.key").st_mode) == 0o600
     assert len((tmp_path / "new.key").read_text().strip()) == 44
+
+
+@pytest.mark.parametrize(
+    ("key_text", "values", "kept"),
+    [
+        # A short v1 pass phrase is matched only as a whole value.
+        ("shortpass", {"A": "x", "B": " shortpass "}, {"A": "x"}),
+        ("shortpass", {"A": "a shortpass b"}, {"A": "a shortpass b"}),
+        # A v2 key is matched inside a value too.
+        (KEY, {"A": "x", "URL": f"https://h/?k={KEY}"}, {"A": "x"}),
+        (KEY, {"A": "x", "B": "y"}, {"A": "x", "B": "y"}),
+    ],
+)
+def test_key_found_among_many_variables(key_text, values, kept):
+    from envbake.commands import seal
+
+    assert seal.drop_key_variables(values, key_text) == kept

@@ -30,12 +30,11 @@ pyrage is imported only inside the functions that need it, so opening a
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from envbake import _v2
+from envbake import _v2, keys
 from envbake.errors import DamagedFileError, InputError, InvalidKeyError, WrongKeyError
 
 MODE = "age"
@@ -67,7 +66,7 @@ def is_identity_text(text: str) -> bool:
 
 def recipient_tag(recipient: str) -> str:
     """Return the tag of a canonical recipient string (``age1...``)."""
-    return hashlib.sha256(recipient.encode("ascii")).hexdigest()[:TAG_LENGTH]
+    return keys.sha256_hex(recipient.encode("ascii"))[:TAG_LENGTH]
 
 
 def parse_recipient(text: str, *, source: str) -> str:
@@ -289,8 +288,6 @@ def open_age(
 def _reject_non_identity(
     key_text: str, source: str, key_source: str, expected_text: str
 ) -> None:
-    from envbake import keys
-
     try:
         keys.parse_key(key_text, source=key_source)
     except InvalidKeyError:

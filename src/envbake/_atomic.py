@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 
 from envbake.errors import InputError, OutputError
@@ -153,11 +152,32 @@ def _check_target(path: str) -> None:
         )
 
 
-def _write_temporary(path: str, data: bytes, mode: int) -> str:
+#: The number of random names tried before giving up. With 48 random bits
+#: in each name, even a second attempt is rare.
+_NAME_ATTEMPTS = 100
+
+
+def _create_temporary(path: str) -> tuple[int, str]:
+    """Create a new file, mode 0600, beside ``path`` with a random name.
+
+    It creates the file as :func:`tempfile.mkstemp` does: exclusively,
+    without following a symbolic link. Importing :mod:`tempfile` would load
+    ``random``, ``shutil`` and ``weakref`` too, about 2 ms of every seal.
+    """
     folder = os.path.dirname(path) or "."
-    descriptor, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(_NAME_ATTEMPTS):
+        name = f".{os.path.basename(path)}.{os.urandom(6).hex()}.tmp"
+        temporary = os.path.join(folder, name)
+        try:
+            return os.open(temporary, flags, 0o600), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", folder)
+
+
+def _write_temporary(path: str, data: bytes, mode: int) -> str:
+    descriptor, temporary = _create_temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)

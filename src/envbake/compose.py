@@ -13,7 +13,7 @@ overrode.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from envbake import dotenv_files, interpolation
 from envbake.dotenv_files import Entry
@@ -22,8 +22,7 @@ from envbake.errors import InputError, UsageError
 DEFAULT_SECTION = "default"
 
 
-@dataclass(frozen=True)
-class Variable:
+class Variable(NamedTuple):
     """One composed variable and where its value came from.
 
     Attributes:
@@ -41,8 +40,7 @@ class Variable:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Composition:
+class Composition(NamedTuple):
     """The variables of one environment, in the order they were first set."""
 
     environment: str | None

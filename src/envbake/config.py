@@ -38,10 +38,9 @@ import glob
 import os
 import stat
 import sys
+import types
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from envbake import _keysource, _v2
 from envbake.errors import InputError, SealedFileNotFoundError
@@ -75,10 +74,12 @@ RUN_SETTINGS = (
     "service_type",
 )
 _RUN_PATH_SETTINGS = ("file", "plain_file")
+#: The default of the mapping settings: empty, and read-only because the
+#: default is shared by every Settings.
+_NO_SETTINGS: Mapping[str, Any] = types.MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class EnvironmentSettings:
+class EnvironmentSettings(NamedTuple):
     """Settings for one environment that add to or replace the shared ones.
 
     Attributes:
@@ -90,8 +91,7 @@ class EnvironmentSettings:
     required: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """A project's composition settings.
 
     Attributes:
@@ -113,7 +113,7 @@ class Settings:
             current folder.
     """
 
-    source: Path | None = None
+    source: str | None = None
     environments: tuple[str, ...] = ()
     components: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()
@@ -123,8 +123,8 @@ class Settings:
     build_key_variable: str = _keysource.ENCRYPT_KEY_ENV
     key_variable: str = _keysource.KEY_ENV
     switch_variable: str = DEFAULT_SWITCH_VARIABLE
-    per_environment: Mapping[str, EnvironmentSettings] = field(default_factory=dict)
-    run: Mapping[str, str] = field(default_factory=dict)
+    per_environment: Mapping[str, EnvironmentSettings] = _NO_SETTINGS
+    run: Mapping[str, str] = _NO_SETTINGS
 
     def run_settings(self) -> dict[str, str]:
         """Return the settings for ``envbake run``: the ``[run]`` table, with
@@ -137,7 +137,7 @@ class Settings:
     def with_overrides(self, **values: Any) -> Settings:
         """Return a copy with every value that is not None replaced."""
         changes = {name: value for name, value in values.items() if value is not None}
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def component_paths(self) -> list[str]:
         """Return the component files in order, expanding glob patterns.
@@ -187,7 +187,7 @@ class Settings:
         return list(dict.fromkeys(names))
 
 
-def find_settings_file(start: Path | None = None) -> Path | None:
+def find_settings_file(start: str | os.PathLike[str] | None = None) -> str | None:
     """Return the nearest ``envbake.toml``, or ``pyproject.toml`` with a
     ``[tool.envbake]`` table, in ``start`` or a folder above it.
 
@@ -197,67 +197,72 @@ def find_settings_file(start: Path | None = None) -> Path | None:
     could leave a settings file. A ``pyproject.toml`` is parsed only if its
     text mentions ``tool.envbake``, so an unrelated broken one is ignored.
     """
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
+    candidate = os.path.realpath(start or os.getcwd())
+    while True:
         # os.path.isfile and os.path.exists return False where a folder
-        # cannot be searched (EACCES), where Path.is_file raises.
-        if not _writable_by_all(candidate):
-            config = candidate / CONFIG_FILE
+        # cannot be searched (EACCES) rather than raising.
+        if not writable_by_all(candidate):
+            config = os.path.join(candidate, CONFIG_FILE)
             if os.path.isfile(config):
                 return config
-            pyproject = candidate / PYPROJECT_FILE
+            pyproject = os.path.join(candidate, PYPROJECT_FILE)
             if _mentions_envbake(pyproject) and _pyproject_table(pyproject):
                 return pyproject
-        if os.path.exists(candidate / ".git"):
-            break
-    return None
+        parent = os.path.dirname(candidate)
+        if parent == candidate or os.path.exists(os.path.join(candidate, ".git")):
+            return None
+        candidate = parent
 
 
-def _writable_by_all(folder: Path) -> bool:
+def writable_by_all(folder: str) -> bool:
+    """Return whether every user may write to ``folder``, or it cannot be read."""
     try:
-        return bool(folder.stat().st_mode & stat.S_IWOTH)
+        return bool(os.stat(folder).st_mode & stat.S_IWOTH)
     except OSError:
         return True
 
 
-def _mentions_envbake(pyproject: Path) -> bool:
+def _mentions_envbake(pyproject: str) -> bool:
     if not os.path.isfile(pyproject):
         return False
     try:
-        with pyproject.open("rb") as handle:
+        with open(pyproject, "rb") as handle:
             return b"tool.envbake" in handle.read(MAX_SETTINGS_SIZE)
     except OSError:
         return False
 
 
-def load_settings(path: Path | None = None) -> Settings:
-    """Read settings from ``path``, or from the file that
+def load_settings(given: str | os.PathLike[str] | None = None) -> Settings:
+    """Read settings from the file ``given``, or from the file that
     :func:`find_settings_file` finds; without one, return the defaults.
 
     Raises:
         InputError: the file is not valid TOML, or a setting is unknown or
             has the wrong type.
-        SealedFileNotFoundError: ``path`` is given and does not exist.
+        SealedFileNotFoundError: ``given`` does not exist.
     """
-    if path is None:
-        path = find_settings_file()
-        if path is None:
+    if given is not None:
+        path = os.fspath(given)
+        if not os.path.isfile(path):
+            raise SealedFileNotFoundError(
+                f"the settings file {path} is not found",
+                "check the path given by --config or ENVBAKE_CONFIG",
+            )
+    else:
+        found = find_settings_file()
+        if found is None:
             return Settings()
-    elif not path.is_file():
-        raise SealedFileNotFoundError(
-            f"the settings file {path} is not found",
-            "check the path given by --config or ENVBAKE_CONFIG",
-        )
-    if path.name == PYPROJECT_FILE:
+        path = found
+    if os.path.basename(path) == PYPROJECT_FILE:
         table = _pyproject_table(path) or {}
         source = f"{path} [tool.envbake]"
     else:
         table = _read_toml(path)
-        source = str(path)
+        source = path
     return _settings_from_table(table, path, source)
 
 
-def _pyproject_table(path: Path) -> dict[str, Any] | None:
+def _pyproject_table(path: str) -> dict[str, Any] | None:
     """Return the ``[tool.envbake]`` table of a pyproject.toml, if it has one.
 
     Raises:
@@ -274,7 +279,7 @@ def _pyproject_table(path: Path) -> dict[str, Any] | None:
     return table
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: str) -> dict[str, Any]:
     # Imported here: most seals read no settings file.
     if sys.version_info >= (3, 11):
         import tomllib
@@ -282,7 +287,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(MAX_SETTINGS_SIZE + 1)
     except OSError as error:
         raise SealedFileNotFoundError(f"cannot read {path}: {error.strerror}") from None
@@ -299,7 +304,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"{path} is not valid TOML: {error}") from None
 
 
-def _settings_from_table(table: Mapping[str, Any], path: Path, source: str) -> Settings:
+def _settings_from_table(table: Mapping[str, Any], path: str, source: str) -> Settings:
     known = {*_LIST_SETTINGS, *_TEXT_SETTINGS, "environment", "run"}
     for name in table:
         if name not in known:
@@ -316,22 +321,21 @@ def _settings_from_table(table: Mapping[str, Any], path: Path, source: str) -> S
             values[name] = _text(table[name], f"{source}: {name}")
     for environment in values.get("environments", ()):
         _check_environment_name(environment, f"{source}: environments")
+    folder = os.path.dirname(path)
     for name in ("components", "secrets"):
         if name in values:
-            values[name] = tuple(
-                _from_folder(path.parent, item) for item in values[name]
-            )
+            values[name] = tuple(_from_folder(folder, item) for item in values[name])
     if "output" in values:
-        values["output"] = _from_folder(path.parent, values["output"])
+        values["output"] = _from_folder(folder, values["output"])
     settings = Settings(source=path, **values)
     per_environment = _per_environment(
-        table.get("environment", {}), settings, source, path.parent
+        table.get("environment", {}), settings, source, folder
     )
-    run = _run_table(table.get("run", {}), source, path.parent)
-    return replace(settings, per_environment=per_environment, run=run)
+    run = _run_table(table.get("run", {}), source, folder)
+    return settings._replace(per_environment=per_environment, run=run)
 
 
-def _run_table(table: Any, source: str, folder: Path) -> dict[str, str]:
+def _run_table(table: Any, source: str, folder: str) -> dict[str, str]:
     if not isinstance(table, dict):
         raise InputError(f"{source}: run must be a table")
     values: dict[str, str] = {}
@@ -349,7 +353,7 @@ def _run_table(table: Any, source: str, folder: Path) -> dict[str, str]:
 
 
 def _per_environment(
-    table: Any, settings: Settings, source: str, folder: Path
+    table: Any, settings: Settings, source: str, folder: str
 ) -> dict[str, EnvironmentSettings]:
     if not isinstance(table, dict):
         raise InputError(f"{source}: environment must be a table of tables")
@@ -380,10 +384,10 @@ def _per_environment(
     return result
 
 
-def _from_folder(folder: Path, text: str) -> str:
+def _from_folder(folder: str, text: str) -> str:
     """Return ``text``, a path relative to ``folder``, as a path relative to
     the current folder when it is below it (so that messages stay short)."""
-    path = os.path.abspath(folder / text)
+    path = os.path.abspath(os.path.join(folder, text))
     current_folder = os.getcwd()
     if os.path.commonpath([path, current_folder]) == current_folder:
         return os.path.relpath(path, current_folder)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from envbake.errors import InputError
 
@@ -51,8 +51,7 @@ SYNTAX_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A ``${NAME}`` or ``${NAME:-fallback}`` in a value."""
 
     name: str
@@ -69,8 +68,7 @@ class TemplateSyntaxError(ValueError):
     """
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
     """One variable to resolve: its value as written and where it was set.
 
     Attributes:
@@ -86,12 +84,11 @@ class Definition:
     location: str
 
 
-@dataclass
-class Resolved:
+class Resolved(NamedTuple):
     """The resolved values and, per variable, the names its value used."""
 
     values: dict[str, str]
-    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    references: dict[str, tuple[str, ...]]
 
 
 def parse_template(value: str) -> tuple[Part, ...]:
@@ -172,8 +169,7 @@ def _parse_reference(value: str, position: int, *, depth: int) -> tuple[Referenc
     )
 
 
-@dataclass(frozen=True)
-class _Pending:
+class _Pending(NamedTuple):
     """Evaluation stopped: the variables in ``names`` must be resolved first."""
 
     names: tuple[str, ...]
@@ -209,6 +205,14 @@ def resolve(
             or is part of a cycle.
     """
     by_name = {definition.name: definition for definition in definitions}
+    if not any(
+        "${" in definition.value for definition in definitions if not definition.literal
+    ):
+        # No value refers to another, so each stays as written.
+        return Resolved(
+            {name: definition.value for name, definition in by_name.items()},
+            dict.fromkeys(by_name, ()),
+        )
     templates: dict[str, tuple[Part, ...]] = {}
     syntax_errors: list[str] = []
     for definition in definitions:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import signal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -211,6 +210,9 @@ def exec_command(argv: Sequence[str], environment: Mapping[str, str]) -> None:
         if stream is not None:
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
+    # Imported here because seal also loads this module and sends no signal.
+    import signal
+
     for name in ("SIGPIPE", "SIGXFSZ"):
         number = getattr(signal, name, None)
         if number is not None:

@@ -8,9 +8,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from envbake import _keysource, _output, _v2, compose, config, exporting, interpolation
 from envbake.commands import _common
@@ -21,8 +19,7 @@ from envbake.errors import UsageError
 HIDDEN = "<hidden>"
 
 
-@dataclass(frozen=True)
-class Composed:
+class Composed(NamedTuple):
     """A composed environment and the settings it was composed with."""
 
     composition: compose.Composition
@@ -153,13 +150,12 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_options(options: argparse.Namespace) -> config.Settings:
     """Load the settings file and apply the flags over it."""
-    settings = config.load_settings(Path(options.config) if options.config else None)
+    settings = config.load_settings(options.config or None)
     if options.secrets or options.no_secrets:
         # The flags replace every secrets setting, per environment too.
-        settings = replace(
-            settings,
+        settings = settings._replace(
             per_environment={
-                name: replace(specific, secrets=None)
+                name: specific._replace(secrets=None)
                 for name, specific in settings.per_environment.items()
             },
         )

@@ -238,10 +238,14 @@ def _project_settings(
 ) -> dict[str, str]:
     """Return the ``[run]`` settings of the settings file, if there is one."""
     path = options.config or environ.get(CONFIG_ENV)
+    if not path and not os.path.isfile(CONFIG_FILE):
+        return {}
+
+    # Imported only here, where a settings file is read.
+    from envbake import config
+
     if not path:
-        if not os.path.isfile(CONFIG_FILE):
-            return {}
-        if _writable_by_all(os.curdir):
+        if config.writable_by_all(os.curdir):
             # As in compose and seal: anyone could have left the file here.
             _output.write_line(
                 f"ignoring {CONFIG_FILE} in the current folder: every user may "
@@ -249,18 +253,7 @@ def _project_settings(
             )
             return {}
         path = CONFIG_FILE
-    from pathlib import Path
-
-    from envbake import config
-
-    return config.load_settings(Path(path)).run_settings()
-
-
-def _writable_by_all(folder: str) -> bool:
-    try:
-        return bool(os.stat(folder).st_mode & 0o002)  # S_IWOTH
-    except OSError:
-        return True
+    return config.load_settings(path).run_settings()
 
 
 def _check_variable_name(name: str | None, attribute: str) -> None:
