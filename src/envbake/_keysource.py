@@ -5,7 +5,9 @@ Keys are never accepted as argument values, where every user of the
 machine could read them in the process list.
 """
 
-from __future__ import annotations
+# This module has no ``from __future__ import annotations``: typing would
+# compile each string annotation of its NamedTuple at import, about 1 ms
+# of every ``envbake run``.
 
 import os
 import sys
