@@ -368,3 +368,25 @@ def test_help_lists_every_exit_status() -> None:
 
     for status in sorted(statuses):
         assert f"{status} " in epilog, status
+
+
+@pytest.mark.parametrize("columns", [None, "", "0", "-5", "wide", "60", "200"])
+def test_help_width_matches_shutil(monkeypatch, columns: str | None) -> None:
+    import shutil
+
+    from envbake import _parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+
+    assert _parser.terminal_columns() == shutil.get_terminal_size().columns
+
+
+def test_help_wraps_at_columns() -> None:
+    result = run_envbake("seal", "--help", env={"COLUMNS": "50"})
+
+    assert result.returncode == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 48
+    assert "usage: envbake seal" in result.stdout

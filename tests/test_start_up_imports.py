@@ -113,6 +113,7 @@ NOT_ON_SEAL_PATH = [
     "hashlib",
     "tempfile",
     "signal",
+    "shutil",
     "envbake._age",
     "pyrage",
     "dotenv",

@@ -110,12 +110,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             module imports what the command needs (pyrage, python-dotenv),
             so one command does not pay for importing the others.
     """
-    import argparse
     import importlib
 
-    from envbake import __version__
+    from envbake import __version__, _parser
 
-    parser = argparse.ArgumentParser(
+    parser = _parser.ArgumentParser(
         prog="envbake",
         description=(
             "Seal an application's environment into an encrypted file and "
