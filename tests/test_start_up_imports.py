@@ -14,7 +14,16 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import aead
 
 import envbake
-from envbake import _keysource, _v2, sealed
+from envbake import (
+    _keysource,
+    _v2,
+    compose,
+    config,
+    dotenv_files,
+    interpolation,
+    sealed,
+)
+from envbake.commands import compose as compose_command
 from envbake.commands import run
 from tests.conftest import TEST_KEY, clean_environ
 
@@ -85,10 +94,28 @@ def test_aes_siv_is_cryptography_public_class() -> None:
     assert _v2.aes_siv_class() is aead.AESSIV
 
 
-@pytest.mark.parametrize(
-    "record", [_keysource.FoundKey, _v2.Header, sealed.Opened, run.Settings]
-)
-def test_run_records_have_evaluated_annotations(record: type) -> None:
+#: The NamedTuples that run or seal create.
+START_UP_RECORDS = [
+    _keysource.FoundKey,
+    _v2.Header,
+    sealed.Opened,
+    run.Settings,
+    dotenv_files.Entry,
+    dotenv_files.SectionHeader,
+    dotenv_files.DotenvFile,
+    compose.Variable,
+    compose.Composition,
+    interpolation.Definition,
+    interpolation.Resolved,
+    interpolation._Pending,
+    config.EnvironmentSettings,
+    config.Settings,
+    compose_command.Composed,
+]
+
+
+@pytest.mark.parametrize("record", START_UP_RECORDS)
+def test_records_have_evaluated_annotations(record: type) -> None:
     # typing compiles a string annotation into a ForwardRef when the class
     # is made, and the first compile of a process costs about 1 ms.
     for name, annotation in record.__annotations__.items():

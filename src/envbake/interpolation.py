@@ -28,7 +28,8 @@ is a cycle and an error. Errors name the file, line and variable, never a
 value.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no ``from __future__ import annotations``):
+# typing would compile string ones in NamedTuple fields, about 1 ms a start.
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -51,11 +52,29 @@ SYNTAX_HINT = (
 )
 
 
-class Reference(NamedTuple):
-    """A ``${NAME}`` or ``${NAME:-fallback}`` in a value."""
+class Reference:
+    """A ``${NAME}`` or ``${NAME:-fallback}`` in a value.
 
-    name: str
-    fallback: tuple[Part, ...] | None = None
+    A plain class, because its field refers to :data:`Part`, which refers
+    back to it, and a NamedTuple would need that field's type as a string.
+    """
+
+    __slots__ = ("fallback", "name")
+
+    def __init__(self, name: str, fallback: "tuple[Part, ...] | None" = None) -> None:
+        self.name = name
+        self.fallback = fallback
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reference):
+            return NotImplemented
+        return (self.name, self.fallback) == (other.name, other.fallback)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.fallback))
+
+    def __repr__(self) -> str:
+        return f"Reference({self.name!r}, {self.fallback!r})"
 
 
 Part = str | Reference
