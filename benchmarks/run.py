@@ -791,7 +791,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--runs",
         type=int,
         default=None,
-        help="measured runs of each command (default 21)",
+        help="measured runs of each command (default 41)",
     )
     parser.add_argument(
         "--warmups", type=int, default=None, help="unmeasured runs first (default 3)"
@@ -845,7 +845,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     quick = args.quick
-    args.runs = args.runs or (3 if quick else 21)
+    args.runs = args.runs or (3 if quick else 41)
     if args.warmups is None:
         args.warmups = 1 if quick else 3
     if args.memory_runs is None:
