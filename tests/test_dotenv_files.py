@@ -321,3 +321,21 @@ def test_plain_file_keeps_equals_and_hashes() -> None:
         ("C", "#x\\$y", 6, "production"),
     ]
     assert [(h.name, h.line) for h in parsed.sections] == [("production", 4)]
+
+
+@pytest.mark.parametrize("last_line", ["", "# end", " not plain"])
+def test_plain_check_memory_stays_flat(last_line: str) -> None:
+    # 200,000 lines: a match of a repeated group would keep state for each
+    # line (about 40 MB here); the line-by-line search keeps none.
+    import tracemalloc
+
+    text = "\n# note\n" * 100_000 + last_line
+
+    tracemalloc.start()
+    try:
+        dotenv_files.parse_plain_file(text, path="t.env")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 1024 * 1024

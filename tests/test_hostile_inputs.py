@@ -1338,3 +1338,17 @@ def test_key_found_among_many_variables(key_text, values, kept):
     from envbake.commands import seal
 
     assert seal.drop_key_variables(values, key_text) == kept
+
+
+def test_seal_writes_longest_output_name(tmp_path):
+    # The temporary file of NAME.info is ".NAME.info.XXXXXXXX.tmp", 19
+    # characters more than NAME, as with tempfile.mkstemp.
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX") - 19
+    name = "s" * longest
+
+    sealed_with(tmp_path, "A=1\n", name=name)
+
+    assert export_json(tmp_path, name) == {"A": "1"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["in.env", name, name + ".info"]
+    )

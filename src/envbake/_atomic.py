@@ -152,7 +152,7 @@ def _check_target(path: str) -> None:
         )
 
 
-#: The number of random names tried before giving up. With 48 random bits
+#: The number of random names tried before giving up. With 32 random bits
 #: in each name, even a second attempt is rare.
 _NAME_ATTEMPTS = 100
 
@@ -167,7 +167,9 @@ def _create_temporary(path: str) -> tuple[int, str]:
     folder = os.path.dirname(path) or "."
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     for _ in range(_NAME_ATTEMPTS):
-        name = f".{os.path.basename(path)}.{os.urandom(6).hex()}.tmp"
+        # 8 random characters, as tempfile uses, so that an output name
+        # that fits with mkstemp's temporary name fits with this one.
+        name = f".{os.path.basename(path)}.{os.urandom(4).hex()}.tmp"
         temporary = os.path.join(folder, name)
         try:
             return os.open(temporary, flags, 0o600), temporary
