@@ -53,6 +53,8 @@ _NOT_PLAIN_LINE = re.compile(
     r"^(?!(?:[A-Za-z_][A-Za-z0-9_]*=[^\s'\"]*|#[^\r\n]*|\[[A-Za-z0-9._-]+\])?$)",
     re.MULTILINE,
 )
+#: An assignment or a section header, in a file whose lines are all plain.
+_PLAIN_ITEM = re.compile(r"^(?:([A-Za-z_][A-Za-z0-9_]*)=(.*)|\[(.+)\])$", re.MULTILINE)
 
 
 class Entry(NamedTuple):
@@ -203,8 +205,8 @@ def parse_plain_file(text: str, *, path: str) -> DotenvFile | None:
     development machine, most of a seal of 1,000 variables, and many
     environments contain only lines such as ``PORT=8080``. One search finds
     any line that is not plain (see ``_NOT_PLAIN_LINE``). If there is none,
-    each line splits at its first ``=``, and otherwise, for a quote, a
-    space or ``export`` for instance, the whole file goes to python-dotenv.
+    each assignment splits at its first ``=``, and otherwise, for a quote,
+    a space or ``export`` for instance, the whole file goes to python-dotenv.
     The tests check that both give the same result.
     """
     if _NOT_PLAIN_LINE.search(text):
@@ -212,33 +214,19 @@ def parse_plain_file(text: str, *, path: str) -> DotenvFile | None:
     entries: list[Entry] = []
     sections: list[SectionHeader] = []
     section = "default"
-    for number, line in _numbered_lines(text):
-        if not line or line[0] == "#":
-            continue
-        if line[0] == "[":
-            section = line[1:-1]
-            sections.append(SectionHeader(section, path, number))
-            continue
-        name, _, value = line.partition("=")
-        entries.append(Entry(name, value, path, number, section, False))
+    line = 1
+    counted = 0
+    # Empty and comment lines are skipped in C, between two matches.
+    for match in _PLAIN_ITEM.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        name, value, header = match.groups()
+        if header is not None:
+            section = header
+            sections.append(SectionHeader(section, path, line))
+        else:
+            entries.append(Entry(name, value, path, line, section, False))
     return DotenvFile(path, entries, sections)
-
-
-def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Yield each line of ``text``, split at LF only, with its 1-based number.
-
-    Lines are cut one at a time, so that a file of many short lines does
-    not need a list of all of them.
-    """
-    start = 0
-    number = 1
-    while start < len(text):
-        end = text.find("\n", start)
-        if end == -1:
-            end = len(text)
-        yield number, text[start:end]
-        start = end + 1
-        number += 1
 
 
 def parse_with_python_dotenv(text: str, *, path: str) -> DotenvFile:
