@@ -39,7 +39,7 @@ from envbake.errors import DamagedFileError, InputError, InvalidKeyError, WrongK
 
 MODE = "age"
 TAG_LENGTH = 8
-IDENTITY_PREFIX = "AGE-SECRET-KEY-1"
+IDENTITY_PREFIX = keys.IDENTITY_PREFIX
 RECIPIENT_PREFIX = "age1"
 
 _KEY_FIELD = re.compile(r"[0-9a-f]{8}(,[0-9a-f]{8})*")
@@ -53,15 +53,6 @@ class Identities(NamedTuple):
 
     identities: tuple[Any, ...]
     tags: tuple[str, ...]
-
-
-def is_identity_text(text: str) -> bool:
-    """Return whether key text contains age identities rather than a symmetric key."""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return stripped.upper().startswith(IDENTITY_PREFIX)
-    return False
 
 
 def recipient_tag(recipient: str) -> str:
@@ -251,7 +242,7 @@ def open_age(
     """
     expected = header_tags(header, source=source)
     expected_text = name_recipients(expected)
-    if not is_identity_text(key_text):
+    if not keys.is_identity_text(key_text):
         _reject_non_identity(key_text, source, key_source, expected_text)
     identities = parse_identities(key_text, source=key_source)
     matching = tuple(tag for tag in identities.tags if tag in expected)

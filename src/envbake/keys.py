@@ -24,6 +24,8 @@ _BASE64_KEY = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]={0,1}")
 _BASE64URL_KEY = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]={0,1}")
 
 KEYGEN_HINT = "make one with: envbake keygen"
+#: The start of an age identity (a private key), in upper case.
+IDENTITY_PREFIX = "AGE-SECRET-KEY-1"
 
 
 def generate_key() -> str:
@@ -64,6 +66,19 @@ def parse_key(text: str, *, source: str = "the key") -> bytes:
         "(44 characters) or as 64 hex digits",
         KEYGEN_HINT,
     )
+
+
+def is_identity_text(text: str) -> bool:
+    """Return whether key text contains age identities rather than a symmetric key.
+
+    It is here rather than in the age module so that a command can tell
+    the two apart without loading pyrage's wrapper.
+    """
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return stripped.upper().startswith(IDENTITY_PREFIX)
+    return False
 
 
 def looks_like_key(text: str) -> bool:

@@ -40,7 +40,7 @@ def main(options: argparse.Namespace) -> int:
             f"no key: none of {names} is set, and no --key-file is given",
             _common.BUILD_KEY_HINT,
         )
-    if _age.is_identity_text(found.text):
+    if keys.is_identity_text(found.text):
         # An age identity has no key id; the tag of its recipient is what
         # an age-mode header lists, so print one tag per identity.
         identities = _age.parse_identities(found.text, source=found.source)

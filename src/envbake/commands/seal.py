@@ -226,13 +226,10 @@ def reject_identity_as_build_key(found: _keysource.FoundKey) -> None:
     The message names the identity's recipient, which is public, because
     that is what sealing in age mode needs.
     """
-    if "AGE-SECRET-KEY-" not in found.text.upper():
-        # The common case, checked before loading the age module.
+    if not keys.is_identity_text(found.text):
         return
     from envbake import _age
 
-    if not _age.is_identity_text(found.text):
-        return
     identities = _age.parse_identities(found.text, source=found.source)
     recipients = " ".join(
         f"--recipient {identity.to_public()}" for identity in identities.identities
@@ -304,11 +301,12 @@ def drop_key_variables(
     opens_file = _identity_check(recipients)
     # Whatever is_key finds in one value it also finds in all of them
     # joined, so one scan in C clears the common case of no key anywhere.
+    key = key_text.strip()
     joined = "\0".join(variables.values())
     if (
         not recipients
         and set(names).isdisjoint(variables)
-        and not (key_text.strip() and key_text.strip() in joined)
+        and not (key and key in joined)
         and not is_key(joined)
     ):
         return dict(variables)
@@ -374,7 +372,7 @@ def _identity_check(recipients: Sequence[str]) -> Callable[[str], bool]:
     tags = {_age.recipient_tag(recipient) for recipient in recipients}
 
     def opens_file(value: str) -> bool:
-        if not _age.is_identity_text(value):
+        if not keys.is_identity_text(value):
             return False
         try:
             held = _age.parse_identities(value, source="a variable")
