@@ -325,8 +325,8 @@ def test_plain_file_keeps_equals_and_hashes() -> None:
 
 @pytest.mark.parametrize("last_line", ["", "# end", " not plain"])
 def test_plain_check_memory_stays_flat(last_line: str) -> None:
-    # 200,000 lines: a match of a repeated group would keep state for each
-    # line (about 40 MB here); the line-by-line search keeps none.
+    # One match of a repeated group over the file would keep state for each
+    # of these 200,000 lines (about 40 MB). The search used keeps none.
     import tracemalloc
 
     text = "\n# note\n" * 100_000 + last_line

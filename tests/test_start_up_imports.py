@@ -132,7 +132,7 @@ sys.exit(status)
 """
 
 #: Modules that sealing a plain dotenv file with a symmetric key does not
-#: need: each costs milliseconds of every build's seal.
+#: need. Each would add milliseconds to every build's seal.
 NOT_ON_SEAL_PATH = [
     "dataclasses",
     "inspect",

@@ -175,7 +175,9 @@ def _create_temporary(path: str) -> tuple[int, str]:
             return os.open(temporary, flags, 0o600), temporary
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "no unused temporary file name", folder)
+    raise FileExistsError(
+        errno.EEXIST, "every temporary file name tried exists", folder
+    )
 
 
 def _write_temporary(path: str, data: bytes, mode: int) -> str:

@@ -75,8 +75,8 @@ RUN_SETTINGS = (
     "service_type",
 )
 _RUN_PATH_SETTINGS = ("file", "plain_file")
-#: The default of the mapping settings: empty, and read-only because the
-#: default is shared by every Settings.
+#: The default of the mapping settings. It is read-only because every
+#: Settings shares it.
 _NO_SETTINGS: Mapping[str, Any] = types.MappingProxyType({})
 
 
@@ -216,7 +216,10 @@ def find_settings_file(start: str | os.PathLike[str] | None = None) -> str | Non
 
 
 def writable_by_all(folder: str) -> bool:
-    """Return whether every user may write to ``folder``, or it cannot be read."""
+    """Return whether every user may write to ``folder``.
+
+    A folder whose mode cannot be read counts as writable by all.
+    """
     try:
         return bool(os.stat(folder).st_mode & stat.S_IWOTH)
     except OSError:
@@ -233,17 +236,17 @@ def _mentions_envbake(pyproject: str) -> bool:
         return False
 
 
-def load_settings(given: str | os.PathLike[str] | None = None) -> Settings:
-    """Read settings from the file ``given``, or from the file that
-    :func:`find_settings_file` finds; without one, return the defaults.
+def load_settings(settings_file: str | os.PathLike[str] | None = None) -> Settings:
+    """Read settings from ``settings_file``, or from the file that
+    :func:`find_settings_file` finds. Without either, return the defaults.
 
     Raises:
         InputError: the file is not valid TOML, or a setting is unknown or
             has the wrong type.
-        SealedFileNotFoundError: ``given`` does not exist.
+        SealedFileNotFoundError: ``settings_file`` does not exist.
     """
-    if given is not None:
-        path = os.fspath(given)
+    if settings_file is not None:
+        path = os.fspath(settings_file)
         if not os.path.isfile(path):
             raise SealedFileNotFoundError(
                 f"the settings file {path} is not found",
