@@ -208,6 +208,10 @@ def parse_plain_file(text: str, *, path: str) -> DotenvFile | None:
     each assignment splits at its first ``=``, and otherwise, for a quote,
     a space or ``export`` for instance, the whole file goes to python-dotenv.
     The tests check that both give the same result.
+
+    NOTE: both readings were compared with python-dotenv 1.0.0 and 1.2.4
+    only. A later release that reads unquoted values differently would
+    differ from this reader until the tests are run against it.
     """
     if _NOT_PLAIN_LINE.search(text):
         return None
